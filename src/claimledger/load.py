@@ -1,0 +1,261 @@
+"""Reading the ledger's CSV tables and documents, robustly.
+
+Every table is read as text first (all columns ``str``) so that nothing is
+coerced or dropped silently; structural trouble (encoding, delimiter, header,
+quoting, short or long rows) becomes :class:`~claimledger.problems.Problem`
+rows with the line a person sees in an editor. Typed frames (categoricals for
+enums, nullable integers, booleans, dates) are built from the schema by
+:func:`typed_frame`. No network calls, no scoring.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .problems import Problem
+from .schema import Schema, Table
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class RawTable:
+    """A table as read: all-text frame plus the editor line of each row."""
+
+    table: Table
+    frame: pd.DataFrame | None
+    """None when the file could not be read at all (see problems)."""
+    lines: np.ndarray
+    """``lines[i]`` is the 1-based line where row ``i`` starts (header is line 1)."""
+    problems: list[Problem]
+
+    @property
+    def file(self) -> str:
+        return self.table.path
+
+
+_END = "\x1f"  # sentinel appended to every record on the fast path
+
+
+def _single_line_records(text: str) -> bool:
+    """True when no quoted value spans lines, so each line is one record."""
+    if '"' not in text:
+        return True
+    return bool((pd.Series(text.split("\n")).str.count('"') % 2 == 0).all())
+
+
+def _parse_rows(text: str, file: str, expected: list[str]):
+    # ``expected`` here is the header as the file has it; the caller reorders to the schema.
+    """Parse the records under the header into an all-text frame.
+
+    Fast path (each record on one line): pandas' C parser, with a sentinel field
+    appended to each line so that a row with too few fields is caught instead of
+    being padded with empty strings. Slow path (values spanning lines, or a
+    parse error): the csv module, record by record, which locates every fault
+    exactly. Returns ``(frame or None, lines, problems)``.
+    """
+    width = len(expected)
+    problems: list[Problem] = []
+    if _single_line_records(text):
+        body = text if text.endswith("\n") else text + "\n"
+        head, rest = body.split("\n", 1)
+        rest = rest.rstrip("\n") + "\n" if rest.strip() else ""
+        lines = np.arange(2, rest.count("\n") + 2)
+        marked = head + ",__end__\n" + rest.replace("\n", "," + _END + "\n")
+        try:
+            frame = pd.read_csv(io.StringIO(marked), dtype=str, keep_default_na=False, na_values=[],
+                                skip_blank_lines=False, engine="c")
+        except pd.errors.ParserError:
+            frame = None
+        if frame is not None:
+            end = frame.pop("__end__")
+            frame.columns = expected
+            short = (end != _END).to_numpy()
+            if short.any():
+                keep = np.ones(len(frame), dtype=bool)
+                for i in np.flatnonzero(short):
+                    row = frame.iloc[i]
+                    n = int((row != _END).sum()) if (row == _END).any() else width + 1
+                    if n == 1 and row.iloc[0] == "":
+                        problems.append(Problem(file, int(lines[i]), "(row)", "blank-line", "blank line inside the table.",
+                                                "delete the blank line (it is ignored).", severity="warning"))
+                    else:
+                        problems.append(Problem(file, int(lines[i]), "(row)", "missing-fields",
+                                                f"row has {n} fields but the header has {width}.",
+                                                "add the missing values (empty ones as consecutive commas)."))
+                    keep[i] = False
+                if not all(p.severity == "warning" for p in problems):
+                    return None, lines, problems
+                frame, lines = frame[keep].reset_index(drop=True), lines[keep]
+            return frame, lines, problems
+    # Slow, exact path.
+    rows, starts = [], []
+    reader = csv.reader(io.StringIO(text), strict=True)
+    prev = 0
+    try:
+        for i, rec in enumerate(reader):
+            start, prev = prev + 1, reader.line_num
+            if i == 0:
+                continue
+            if not rec:
+                problems.append(Problem(file, start, "(row)", "blank-line", "blank line inside the table.",
+                                        "delete the blank line (it is ignored).", severity="warning"))
+                continue
+            if len(rec) != width:
+                kind = "extra-fields" if len(rec) > width else "missing-fields"
+                fix = ("quote any value that contains a comma, or remove the extra fields." if len(rec) > width
+                       else "add the missing values (empty ones as consecutive commas).")
+                problems.append(Problem(file, start, "(row)", kind, f"row has {len(rec)} fields but the header has {width}.", fix))
+                continue
+            rows.append(rec)
+            starts.append(start)
+    except csv.Error as err:
+        problems.append(Problem(file, prev + 1, "(row)", "bad-quoting",
+                                f"a quoted value that starts on this line is never closed ({err}).",
+                                'close the quote; write a quote inside a quoted value as two quotes ("").'))
+    if any(p.severity == "error" for p in problems):
+        return None, np.zeros(0, dtype=int), problems
+    return pd.DataFrame(rows, columns=expected, dtype=str), np.asarray(starts, dtype=int), problems
+
+
+def read_table(root: str | Path, table: Table) -> RawTable:
+    """Read one table of the ledger as text, collecting every structural problem.
+
+    Examples
+    --------
+    >>> raw = read_table(".", read_schema(".").table("claims"))  # doctest: +SKIP
+    >>> raw.frame.columns[:2].tolist()  # doctest: +SKIP
+    ['claim_id', 'statement']
+    """
+    file = table.path
+    path = Path(root) / file
+    expected = table.field_names
+    empty = np.zeros(0, dtype=int)
+
+    def fail(*p: Problem) -> RawTable:
+        return RawTable(table, None, empty, list(p))
+
+    if not path.is_file():
+        return fail(Problem(file, None, "(file)", "missing-file", "the file is missing.",
+                            f"create it with the header line: {','.join(expected)}"))
+    data = path.read_bytes()
+    problems: list[Problem] = []
+    if data.startswith(BOM):
+        problems.append(Problem(file, 1, "(encoding)", "bom", "the file starts with a UTF-8 byte-order mark.",
+                                "save it as UTF-8 without BOM (the ledger reads it anyway).", severity="warning"))
+        data = data[len(BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return fail(*problems, Problem(file, line, "(encoding)", "not-utf8",
+                                       f"byte 0x{data[err.start]:02X} at character {col} is not valid UTF-8.",
+                                       "save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."))
+    if "\r" in text:
+        problems.append(Problem(file, 1, "(encoding)", "crlf", "the file uses Windows (CRLF) line endings.",
+                                "save it with LF line endings so that git diffs stay clean (the ledger reads it anyway).",
+                                severity="warning"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return fail(*problems, Problem(file, 1, "(header)", "empty-file", "the file is empty; it needs at least a header line.",
+                                       f"put this header on line 1: {','.join(expected)}"))
+    first = text.split("\n", 1)[0]
+    header = next(csv.reader([first]))
+    if len(header) == 1 and len(expected) > 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if sep in first:
+                return fail(*problems, Problem(file, 1, "(header)", "wrong-delimiter",
+                                               f"the file is separated by {name}, not commas.",
+                                               "save it as comma-separated values (CSV)."))
+    header_problems = []
+    seen = set()
+    for name in header:
+        if name in seen:
+            header_problems.append(Problem(file, 1, name, "duplicate-column", f'column "{name}" appears twice in the header.',
+                                           "keep one of them."))
+        seen.add(name)
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    for name in extra:
+        close = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
+        if close:
+            header_problems.append(Problem(file, 1, name, "renamed-column", f'column "{name}" is not in the schema.',
+                                           f'rename it to "{close[0]}".', value=name))
+            missing.remove(close[0])
+        else:
+            header_problems.append(Problem(file, 1, name, "extra-column", f'column "{name}" is not in the schema.',
+                                           f"remove it, or declare it in datapackage.json; expected columns: {','.join(expected)}.",
+                                           value=name))
+    for name in missing:
+        header_problems.append(Problem(file, 1, name, "missing-column", f'column "{name}" is missing from the header.',
+                                       f"add it; expected columns: {','.join(expected)}."))
+    if header_problems:
+        return fail(*problems, *header_problems)
+    if header != expected:
+        problems.append(Problem(file, 1, "(header)", "column-order", "columns are in a different order from the schema.",
+                                f"reorder them as: {','.join(expected)}.", severity="warning"))
+    frame, lines, found = _parse_rows(text, file, header)
+    problems.extend(found)
+    if frame is None:
+        return fail(*problems)
+    frame = frame[expected]
+    return RawTable(table, frame, lines, problems)
+
+
+def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Convert an all-text table to proper dtypes as the schema declares them.
+
+    Enums become categoricals with the declared categories, integers ``Int64``,
+    numbers ``Float64``, booleans ``boolean``, dates ``datetime64``, text
+    ``string``; empty cells become missing values. Values that do not parse
+    become missing (validation reports them; :func:`claimledger.load` refuses
+    an invalid ledger unless asked not to).
+    """
+    out = {}
+    for f in table.fields:
+        s = raw[f.name] if f.name in raw else pd.Series([""] * len(raw), index=raw.index)
+        blank = s == ""
+        if f.type == "integer":
+            out[f.name] = pd.to_numeric(s.where(~blank), errors="coerce").astype("Int64")
+        elif f.type == "number":
+            out[f.name] = pd.to_numeric(s.where(~blank), errors="coerce").astype("Float64")
+        elif f.type == "boolean":
+            mapped = pd.Series(pd.NA, index=s.index, dtype="boolean")
+            mapped[s.isin(f.true_values)] = True
+            mapped[s.isin(f.false_values)] = False
+            out[f.name] = mapped
+        elif f.type == "date":
+            out[f.name] = pd.to_datetime(s.where(~blank), format="%Y-%m-%d", errors="coerce")
+        elif f.enum is not None:
+            out[f.name] = pd.Categorical(s.where(~blank), categories=list(f.enum))
+        else:
+            out[f.name] = s.where(~blank).astype("string")
+    return pd.DataFrame(out, index=raw.index)
+
+
+def read_documents(root: str | Path, documents: pd.DataFrame) -> dict[str, str | None]:
+    """Text of each registered document (None when missing or not UTF-8)."""
+    texts: dict[str, str | None] = {}
+    for doc_id, file in zip(documents["document_id"], documents["file"]):
+        try:
+            texts[doc_id] = (Path(root) / file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            texts[doc_id] = None
+    return texts
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_tables(root: str | Path, schema: Schema) -> dict[str, RawTable]:
+    """Read every table the schema declares."""
+    return {name: read_table(root, t) for name, t in schema.tables.items()}
