@@ -63,6 +63,11 @@ def cmd_report(args) -> int:
     return build_report(args.root, out=args.out, execute=not args.no_notebooks)
 
 
+def cmd_resolve(args) -> int:
+    from .resolve import run_resolve
+    return run_resolve(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimledger", description="Track claims, their verbatim quotes and the evidence for them.", epilog=EPILOG)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for program faults")
@@ -89,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help="output folder (default: ROOT/reports)")
     p.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
     p.set_defaults(func=cmd_report)
+    p = _root(sub.add_parser("resolve", help="check every citation against Crossref, PubMed and OpenAlex",
+                             description="Check each citation's DOI/PMID against Crossref, PubMed (E-utilities) and OpenAlex: "
+                                         "title, year, first author, journal, retractions and corrections. Offline by default "
+                                         "(reads evidence/cache/); --online fetches and refreshes the cache."))
+    p.add_argument("--online", action="store_true", help="query the real APIs (batched, rate-limited) and update the cache")
+    p.add_argument("--only", nargs="+", metavar="ID", default=None, help="only these citation_ids")
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text", help="output format (default: text)")
+    p.add_argument("--email", default=None, help="contact address for the APIs' polite pools (default: $CLAIMLEDGER_EMAIL)")
+    p.set_defaults(func=cmd_resolve)
     return parser
 
 

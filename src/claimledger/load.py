@@ -13,6 +13,7 @@ import csv
 import difflib
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,9 +71,13 @@ def _parse_rows(text: str, file: str, expected: list[str]):
         lines = np.arange(2, rest.count("\n") + 2)
         marked = head + ",__end__\n" + rest.replace("\n", "," + _END + "\n")
         try:
-            frame = pd.read_csv(io.StringIO(marked), dtype=str, keep_default_na=False, na_values=[],
-                                skip_blank_lines=False, engine="c")
-        except pd.errors.ParserError:
+            with warnings.catch_warnings():
+                # index_col=False stops pandas turning an extra first field into an index; the
+                # warning it gives instead of an error sends us to the exact slow path.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.StringIO(marked), dtype=str, keep_default_na=False, na_values=[],
+                                    skip_blank_lines=False, engine="c", index_col=False)
+        except (pd.errors.ParserError, pd.errors.ParserWarning):
             frame = None
         if frame is not None:
             end = frame.pop("__end__")
@@ -235,7 +240,8 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
         elif f.type == "date":
             out[f.name] = pd.to_datetime(s.where(~blank), format="%Y-%m-%d", errors="coerce")
         elif f.enum is not None:
-            out[f.name] = pd.Categorical(s.where(~blank), categories=list(f.enum))
+            # unknown values (reported by validation) become missing, not an error
+            out[f.name] = pd.Categorical(s.where(~blank & s.isin(f.enum)), categories=list(f.enum))
         else:
             out[f.name] = s.where(~blank).astype("string")
     return pd.DataFrame(out, index=raw.index)

@@ -225,7 +225,7 @@ def _doc_file(d: pd.DataFrame, doc_id: str) -> str:
 def check_documents(root: Path, documents: RawTable) -> list[Problem]:
     d = documents.frame
     out = []
-    exists = d["file"].map(lambda f: f != "" and (root / f).is_file())
+    exists = pd.Series([f != "" and (root / f).is_file() for f in d["file"]], index=d.index, dtype=bool)
     out += _emit(documents, (d["file"] != "") & ~exists, "file", "missing-document",
                  lambda i, v: f"{v} does not exist.", "put the document's text there, or correct the path.")
     # Hashing reads each document once: documents are few and large, so this is per file, not per row.

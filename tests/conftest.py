@@ -1,0 +1,31 @@
+"""Shared fixtures: real files in temporary folders, never mocks of our own code."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A copy of the tiny valid fixture ledger in a temporary folder."""
+    root = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", root)
+    return root
+
+
+@pytest.fixture
+def repo_ledger(tmp_path) -> Path:
+    """A copy of the project's real ledger (claims, documents, evidence, schema)."""
+    root = tmp_path / "ledger"
+    root.mkdir()
+    for name in ("datapackage.json", "claims.csv"):
+        shutil.copy2(REPO / name, root / name)
+    for name in ("documents", "evidence"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("cache"))
+    return root
