@@ -63,6 +63,21 @@ def cmd_report(args) -> int:
     return build_report(args.root, out=args.out, execute=not args.no_notebooks)
 
 
+def cmd_grade(args) -> int:
+    from .ledger import load
+    from .report import grades_csv_text, grades_json_text, grades_markdown, grades_table
+    grades = load(args.root).grades()
+    if args.claim:
+        grades = grades[grades["claim_id"].isin(args.claim)]
+        unknown = sorted(set(args.claim) - set(grades["claim_id"]))
+        if unknown:
+            print(f"claimledger grade: unknown claim_id {', '.join(unknown)}. Fix: run `claimledger summary` to list claims.", file=sys.stderr)
+            return 1
+    text = {"table": grades_table, "csv": grades_csv_text, "json": grades_json_text, "markdown": grades_markdown}[args.format](grades)
+    sys.stdout.write(text)
+    return 0
+
+
 def cmd_resolve(args) -> int:
     from .resolve import run_resolve
     return run_resolve(args)
@@ -94,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, metavar="DIR", help="output folder (default: ROOT/reports)")
     p.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
     p.set_defaults(func=cmd_report)
+    p = _root(sub.add_parser("grade", help="print a verdict, certainty and reason for every claim",
+                             description="Grade every claim from its evidence (rules: docs/grading.md). "
+                                         "Reviewer overrides in claims.csv win and are shown beside the computed verdict."))
+    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table", help="output format (default: table)")
+    p.add_argument("--claim", nargs="+", metavar="CLAIM_ID", help="only these claims")
+    p.set_defaults(func=cmd_grade)
+
     p = _root(sub.add_parser("resolve", help="check every citation against Crossref, PubMed and OpenAlex",
                              description="Check each citation's DOI/PMID against Crossref, PubMed (E-utilities) and OpenAlex: "
                                          "title, year, first author, journal, retractions and corrections. Offline by default "

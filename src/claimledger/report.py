@@ -46,6 +46,56 @@ def summary_markdown(ledger) -> str:
 
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """Neutralise a cell that a spreadsheet would run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _flat(grades: pd.DataFrame) -> pd.DataFrame:
+    out = grades.copy()
+    for col in ("citations", "retracted_citations"):
+        out[col] = out[col].map(lambda v: " ".join(v))
+    return out
+
+
+def grades_csv_text(grades: pd.DataFrame) -> str:
+    """Verdicts as CSV, safe to open in a spreadsheet."""
+    from .files import csv_text
+    flat = _flat(grades)
+    rows = ([spreadsheet_safe(v) for v in row] for row in flat.astype(object).itertuples(index=False))
+    return csv_text(list(flat.columns), rows)
+
+
+def grades_json_text(grades: pd.DataFrame) -> str:
+    import json
+    records = grades.astype(object).to_dict(orient="records")
+    for r in records:
+        r["verdict"], r["computed_verdict"] = str(r["verdict"]), str(r["computed_verdict"])
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+def grades_markdown(grades: pd.DataFrame) -> str:
+    flat = _flat(grades)[["claim_id", "verdict", "certainty", "reason", "citations"]]
+    return _md_table(flat) + "\n"
+
+
+def grades_table(grades: pd.DataFrame) -> str:
+    lines = []
+    for g in grades.itertuples(index=False):
+        shown = str(g.verdict) + (f" (computed: {g.computed_verdict}; override: {g.override_reason})" if g.overridden else "")
+        cert = f", {g.certainty.replace('_', ' ')} certainty" if g.certainty else ""
+        lines.append(f"{g.claim_id}: {shown}{cert}\n  {g.statement}\n  {g.reason}")
+        if g.citations:
+            lines.append("  deciding: " + ", ".join(g.citations))
+    counts = grades["verdict"].value_counts(sort=False)
+    lines.append("\n" + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
+    return "\n".join(lines) + "\n"
+
+
 def build_report(root: str | Path = ".", out: str | Path | None = None, execute: bool = True) -> int:
     """Validate the ledger and write ``reports/``; returns the exit code.
 
