@@ -139,8 +139,14 @@ def _server_text(response: requests.Response, limit: int = 200) -> str:
         body = response.json()
     except ValueError:
         body = None
-    if isinstance(body, dict):  # {"error": ..., "message": ...} (OpenAlex, NCBI) or {"message": [...]} (Crossref)
-        parts = [str(body[k]) for k in ("error", "message") if body.get(k)]
+    if isinstance(body, dict):  # {"error": ..., "message": ...} (OpenAlex, NCBI) or {"message": [{"message": ...}]} (Crossref)
+        parts = []
+        for k in ("error", "message"):
+            value = body.get(k)
+            if isinstance(value, list):
+                parts += [str(v.get("message", v)) if isinstance(v, dict) else str(v) for v in value]
+            elif value:
+                parts.append(str(value))
         text = "; ".join(parts) or text
     return text[:limit] + ("..." if len(text) > limit else "")
 

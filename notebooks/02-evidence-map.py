@@ -1,0 +1,43 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+# ---
+
+# %% [markdown]
+# # 02 Evidence map: what kind of evidence stands behind each claim?
+#
+# Each claim against the designs of the studies cited for it, coloured by what the study
+# says about the claim; then the cited evidence by publication year.
+
+# %%
+import claimledger
+from claimledger import plots
+
+# %% tags=["parameters"]
+root = ".."
+
+# %%
+ledger = claimledger.load(root)
+
+# %%
+plots.evidence_map(ledger)
+
+# %% [markdown]
+# Mechanism claims rest mostly on animal and narrative-review evidence; efficacy claims on
+# meta-analyses and a few RCTs; background medicine on reviews and guidelines.
+
+# %%
+ledger.links.groupby(["directness", "stance"], observed=True).size().unstack(fill_value=0)
+
+# %%
+plots.evidence_by_year(ledger)
+
+# %% [markdown]
+# Most cited evidence is recent; the oldest are mechanism studies from the 1980s.

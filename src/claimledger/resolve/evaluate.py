@@ -1,0 +1,283 @@
+"""The verdict on one citation, computed from the cache alone (and this run's faults).
+
+Online and offline runs both end here, reading the same files, which is why an
+offline run from a clean checkout repeats the last online result exactly.
+
+Which records belong to a citation:
+
+* its DOI at Crossref (and OpenAlex); its PMID at PubMed (or OpenAlex when it has no DOI);
+* with a DOI but no PMID: the PubMed record that a search for the DOI found;
+* with a PMID but no DOI: the Crossref record of the DOI that PubMed gives.
+
+Status, first match wins: ``retracted`` (any source), ``mismatch``,
+``not_found`` (an identifier of the citation that no source holds),
+``resolved`` (at least one record, all agreeing); with no record at all,
+``verified_manually`` when the row names ``verified_source`` and
+``verified_on``, else ``not_checked``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..problems import Problem
+from . import crossref, openalex, pubmed
+from .cache import FOUND, NOT_FOUND, Cache, Entry, normalise_key
+from .compare import CONCERN, CORRECTION, NOTICE_KINDS, RETRACTION, SOURCE_NAMES, Mismatch, Notice, Work, compare
+
+STATUSES = ("resolved", "verified_manually", "mismatch", "retracted", "not_found", "not_checked")
+NOT_CHECKED_OFFLINE = "not checked (offline, no cached record)"
+IDENTITY_FIELDS = ("title", "year", "first_author")
+"""Fields that must agree before a missing identifier is filled."""
+
+_KIND_WORDS = {RETRACTION: "retraction", CONCERN: "expression of concern", CORRECTION: "correction"}
+_HINTS = {
+    "title": "check that the DOI/PMID points to this work; if it does, copy the title from the record.",
+    "year": "use the year of publication given in the record.",
+    "first_author": "write the first author's surname as in the record.",
+    "journal": "write the journal as in the record (full title or NLM abbreviation).",
+    "doi": "the DOI and the PMID point to different works: check both in the records.",
+    "pmid": "the DOI and the PMID point to different works: check both in the records.",
+}
+
+
+@dataclass
+class Lookup:
+    """One source asked about one identifier, and what the cache holds for it."""
+
+    source: str
+    kind: str
+    key: str
+    via: str
+    """"" for the citation's own identifier, else how the identifier was learned."""
+    entry: Entry | None
+    fault: str | None
+    work: Work | None = None
+
+    @property
+    def name(self) -> str:
+        return SOURCE_NAMES[self.source]
+
+
+@dataclass
+class CitationResult:
+    """The verdict on one citation."""
+
+    citation_id: str
+    line: int
+    status: str
+    sources: list[str]
+    checked_on: str | None
+    detail: str
+    notices: list[Notice] = field(default_factory=list)
+    mismatches: list[Mismatch] = field(default_factory=list)
+    fills: dict[str, str] = field(default_factory=dict)
+    """Missing identifiers the records agree on, e.g. ``{"pmid": "28731372"}``."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _parse(entry: Entry) -> Work | None:
+    if entry.source == "crossref":
+        return crossref.parse_work(entry.record)
+    if entry.source == "pubmed" and entry.kind == "pmid":
+        return pubmed.parse_summary(entry.record)
+    if entry.source == "openalex":
+        return openalex.parse_work(entry.record)
+    return None  # pubmed/doi entries are an index: {"pmids": [...]}
+
+
+def identifier(value: str, pattern: str | None, kind: str) -> str:
+    """The normalised identifier, or "" when blank or malformed."""
+    value = (value or "").strip()
+    if not value or (pattern and not re.fullmatch(pattern, value)):
+        return ""
+    return normalise_key(kind, value)
+
+
+class Evaluator:
+    """Builds :class:`CitationResult` s from the cache and this run's faults."""
+
+    def __init__(self, cache: Cache, faults: dict | None, file: str, patterns: dict[str, str | None], online: bool):
+        self.cache = cache
+        self.faults = faults or {}
+        self.file = file
+        self.patterns = patterns
+        self.online = online
+
+    def look(self, source: str, kind: str, key: str, via: str = "") -> Lookup:
+        key = normalise_key(kind, key)
+        entry = self.cache.get(source, kind, key)
+        lookup = Lookup(source, kind, key, via, entry, self.faults.get((source, kind, key)))
+        if entry is not None and entry.status == FOUND:
+            try:
+                lookup.work = _parse(entry)
+            except (AttributeError, TypeError, ValueError, KeyError) as err:
+                path = self.cache.path(source, kind, key).relative_to(self.cache.root).as_posix()
+                self.cache.unreadable[path] = f"record cannot be read ({type(err).__name__}: {err})"
+                lookup.entry = None
+        return lookup
+
+    def problem(self, line: int, column: str, code: str, message: str, hint: str, value: str = "", severity: str = "error") -> Problem:
+        return Problem(self.file, line, column, code, message, hint, value, severity)
+
+    def evaluate(self, row: dict, line: int) -> CitationResult:
+        cid = row["citation_id"]
+        problems: list[Problem] = []
+        ids = {}
+        for kind in ("doi", "pmid"):
+            ids[kind] = identifier(row.get(kind, ""), self.patterns.get(kind), kind)
+            if row.get(kind, "").strip() and not ids[kind]:
+                problems.append(self.problem(line, kind, "not-looked-up", f'"{row[kind]}" is not a well-formed {kind.upper()}, so it was not looked up.',
+                                             "fix it as `claimledger validate` says, then run resolve again.", row[kind], "warning"))
+        doi, pmid = ids["doi"], ids["pmid"]
+        lookups: list[Lookup] = []
+        cr = pm = index = None
+        if doi:
+            cr = self.look("crossref", "doi", doi)
+            lookups.append(cr)
+        if pmid:
+            pm = self.look("pubmed", "pmid", pmid)
+            lookups.append(pm)
+        elif doi:
+            index = self.look("pubmed", "doi", doi)
+            lookups.append(index)
+            found = (index.entry.record or {}).get("pmids", []) if index.entry and index.entry.status == FOUND else []
+            if len(found) == 1:
+                pm = self.look("pubmed", "pmid", found[0], via="found by searching PubMed for the DOI")
+                lookups.append(pm)
+        if not doi and pm is not None and pm.work is not None and pm.work.doi:
+            cr = self.look("crossref", "doi", pm.work.doi, via="the DOI PubMed gives")
+            lookups.append(cr)
+        oa = self.look("openalex", "doi", doi) if doi else self.look("openalex", "pmid", pmid) if pmid else None
+        if oa is not None:
+            lookups.append(oa)
+
+        works = [lk.work for lk in lookups if lk.work is not None]
+        mismatches = [m for w in works for m in compare(row, w)]
+        notices = [n for w in works for n in w.notices]
+        answered = [lk for lk in lookups if lk.entry is not None]
+        notes: list[str] = []
+
+        # Identifiers of the citation that no source holds.
+        missing: list[tuple[str, str, list[str]]] = []
+        if doi and cr is not None and cr.entry is not None and cr.entry.status == NOT_FOUND:
+            if oa is not None and oa.work is not None:
+                notes.append("DOI not in Crossref but in OpenAlex (registered with another agency?)")
+            else:
+                missing.append(("doi", row["doi"], ["Crossref"] + (["OpenAlex"] if oa is not None and oa.entry is not None else [])))
+        if pmid and pm is not None and pm.entry is not None and pm.entry.status == NOT_FOUND:
+            missing.append(("pmid", row["pmid"], ["PubMed"]))
+        for lk in lookups:
+            if lk.via and lk.entry is not None and lk.entry.status == NOT_FOUND:
+                notes.append(f"{lk.name} has no record of {lk.kind.upper()} {lk.key} ({lk.via})")
+        if index is not None and index.entry is not None and index.entry.status == FOUND and len(index.entry.record.get("pmids", [])) > 1:
+            notes.append(f"PubMed has {len(index.entry.record['pmids'])} records with this DOI: {', '.join(index.entry.record['pmids'])}")
+
+        # Problems, one line each.
+        for m in mismatches:
+            src = SOURCE_NAMES[m.source]
+            if m.field == "title":
+                msg = f'title differs from {src}\'s "{m.theirs}" (similarity {m.score}/100).'
+            elif m.field in ("doi", "pmid"):
+                other = "PMID" if m.field == "doi" else "DOI"
+                msg = f'{src} links this {other} to {m.field.upper()} "{m.theirs}", not "{m.ours}".'
+            else:
+                msg = f'{m.field.replace("_", " ")} "{m.ours}" differs from {src}\'s "{m.theirs}".'
+            problems.append(self.problem(line, m.field, f"{m.field.replace('_', '-')}-mismatch", msg, _HINTS[m.field], m.ours))
+        for kind in NOTICE_KINDS:
+            for source in SOURCE_NAMES:
+                group = [n for n in notices if n.kind == kind and n.source == source]
+                if not group:
+                    continue
+                said = "; ".join(n.describe() for n in group)
+                if kind == RETRACTION:
+                    recorded = row.get("retracted", "") == "true"
+                    hint = ("already marked retracted=true, so it never counts towards a verdict." if recorded
+                            else "set retracted to true, so that it never counts towards a verdict.")
+                    problems.append(self.problem(line, "retracted", "retracted", f"{SOURCE_NAMES[source]} records a retraction: {said}.", hint,
+                                                 row.get("retracted", "")))
+                else:
+                    word = _KIND_WORDS[kind]
+                    article = "an" if word[0] in "aeiou" else "a"
+                    problems.append(self.problem(line, "(record)", kind.replace("_", "-"), f"{SOURCE_NAMES[source]} records {article} {word}: {said}.",
+                                                 f"read the {word}; check whether it changes the finding this citation supports.",
+                                                 severity="warning"))
+        if row.get("retracted", "") == "true" and works and not any(n.kind == RETRACTION for n in notices):
+            problems.append(self.problem(line, "retracted", "retraction-unconfirmed", "marked retracted, but no source reports a retraction.",
+                                         "check the retraction notice; set retracted to false if the work was not retracted.", "true", "warning"))
+        for column, value, where in missing:
+            if column == "doi":
+                hint = f"check the DOI at https://doi.org/{value} ; DOIs registered with DataCite or mEDRA are not in Crossref."
+            else:
+                hint = f"check the PMID at https://pubmed.ncbi.nlm.nih.gov/{value}/ ."
+            problems.append(self.problem(line, column, "not-found", f'{column.upper()} "{value}" was not found in {" or ".join(where)}.', hint, value))
+        for lk in lookups:
+            if lk.fault:
+                what = f"search for DOI {lk.key}" if (lk.source, lk.kind) == ("pubmed", "doi") else f"look-up of {lk.kind.upper()} {lk.key}"
+                kept = f"; kept the record cached on {lk.entry.fetched_on}" if lk.entry is not None else "; nothing was stored for it"
+                problems.append(self.problem(line, lk.kind, "lookup-failed", f"{lk.name} {what} failed: {lk.fault}{kept}.",
+                                             "run `claimledger resolve --online` again later.", lk.key))
+
+        fills = self._fills(row, doi, pmid, cr, pm, oa, notes)
+        for column, value in fills.items():
+            problems.append(self.problem(line, column, "suggested-fill", f'{column.upper()} is missing; PubMed and Crossref agree on "{value}".',
+                                         "run `claimledger resolve --fill` to write it, or add it by hand.", value, "warning"))
+
+        # Status and one-line detail.
+        sources = [s for s in SOURCE_NAMES if any(lk.source == s for lk in answered)]
+        checked_on = max((lk.entry.fetched_on for lk in answered), default=None)
+        parts: list[str] = []
+        retractions = [n for n in notices if n.kind == RETRACTION]
+        if retractions:
+            status = "retracted"
+        elif mismatches:
+            status = "mismatch"
+        elif missing:
+            status = "not_found"
+        elif works:
+            status = "resolved"
+            parts.append("matches " + " and ".join(SOURCE_NAMES[s] for s in dict.fromkeys(w.source for w in works)))
+        else:
+            status = "verified_manually" if row.get("verified_source") and row.get("verified_on") else "not_checked"
+            faults = [lk for lk in lookups if lk.fault]
+            if faults:
+                parts.append("not checked (" + "; ".join(f"{lk.name}: {lk.fault}" for lk in faults) + ")")
+            elif not doi and not pmid:
+                parts.append("no DOI or PMID to look up")
+            elif answered:
+                parts.append("no record of it at " + " or ".join(lk.name for lk in answered))
+            else:
+                parts.append(NOT_CHECKED_OFFLINE if not self.online else "not checked (no source was asked)")
+            if status == "verified_manually":
+                parts.append(f"verified by hand at {row['verified_source']} on {row['verified_on']}")
+        for kind in NOTICE_KINDS:
+            by_source = [SOURCE_NAMES[s] for s in SOURCE_NAMES if any(n.kind == kind and n.source == s for n in notices)]
+            if by_source:
+                parts.append(f"{_KIND_WORDS[kind]} per {', '.join(by_source)}")
+        parts += [f"{m.field.replace('_', ' ')} differs from {SOURCE_NAMES[m.source]}" for m in mismatches]
+        parts += [f"{c.upper()} not found in {' or '.join(w)}" for c, _, w in missing]
+        parts += notes
+        parts += [f"suggested {c.upper()} {v}" for c, v in fills.items()]
+        return CitationResult(cid, line, status, sources, checked_on, "; ".join(parts), notices, mismatches, fills, problems)
+
+    def _fills(self, row, doi, pmid, cr, pm, oa, notes) -> dict[str, str]:
+        """Missing DOI or PMID that two sources agree on, with the records matching the citation."""
+        def agrees(lk: Lookup | None) -> bool:
+            return lk is not None and lk.work is not None and not [m for m in compare(row, lk.work) if m.field in IDENTITY_FIELDS]
+
+        fills: dict[str, str] = {}
+        if not doi and pmid and pm is not None and pm.work is not None and pm.work.doi:
+            suggested = cr.work.doi if cr is not None and cr.work is not None else pm.work.doi
+            other = oa.work.doi if oa is not None and oa.work is not None else ""
+            if agrees(pm) and agrees(cr) and other in ("", suggested.casefold()):
+                fills["doi"] = suggested
+            else:
+                notes.append(f"PubMed gives DOI {pm.work.doi}, not filled: the Crossref record "
+                             + ("is missing" if cr is None or cr.work is None else "does not match the citation"))
+        if not pmid and doi and pm is not None and pm.work is not None:
+            other = oa.work.pmid if oa is not None and oa.work is not None else ""
+            if agrees(pm) and agrees(cr) and other in ("", pm.work.pmid):
+                fills["pmid"] = pm.work.pmid
+            else:
+                notes.append(f"PubMed record {pm.work.pmid} has this DOI, not filled: the records do not both match the citation")
+        return fills

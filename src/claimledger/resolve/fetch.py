@@ -1,0 +1,202 @@
+"""Online refresh of the cache: batched, rate-limited, one thread per source, safe to interrupt.
+
+Phase 1 asks each source about the identifiers the citations carry (Crossref
+and OpenAlex the DOIs, PubMed the PMIDs, OpenAlex the PMIDs of citations without
+DOI). Phase 2 follows the cross links: Crossref for the DOIs PubMed gives to
+citations that have only a PMID, and a PubMed search for the DOIs of citations
+that have no PMID. Sources run in parallel, each at its own pace; within a
+source the requests are sequential.
+
+Every answer is written to the cache as soon as it arrives, one atomic file per
+identifier. A failed batch writes nothing and becomes a fault for each of its
+identifiers; an HTTP 400 on a batch is split in two until the identifier that
+provokes it stands alone. Ctrl-C stops all threads before their next request.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+import threading
+from typing import Callable
+
+from tqdm import tqdm
+
+from . import crossref, openalex, pubmed
+from .cache import FOUND, NOT_FOUND, Cache, Entry
+from .config import Config
+from .http import Cancelled, Client, FetchError
+
+Faults = dict[tuple[str, str, str], str]
+"""``(source, kind, key) -> message`` for every identifier whose look-up failed in this run."""
+
+NOT_IN_ANSWER = {
+    "crossref": "not in Crossref's answer to a complete batch query (Crossref leaves out DOIs it does not hold)",
+    "pubmed": "ESummary answered: cannot get document summary",
+    "openalex": "not in OpenAlex's answer to a complete batch query",
+}
+
+
+def today() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+
+
+class Refresher:
+    """Fetches batches for one run and writes what they return into the cache."""
+
+    def __init__(self, cache: Cache, client: Client, bar: tqdm):
+        self.cache = cache
+        self.client = client
+        self.bar = bar
+        self.faults: Faults = {}
+        self.fetched: set[tuple[str, str, str]] = set()
+        self._lock = threading.Lock()
+        self.day = today()
+
+    def _plan(self, n: int) -> None:
+        with self._lock:
+            self.bar.total = (self.bar.total or 0) + n
+            self.bar.refresh()
+
+    def _store(self, source: str, kind: str, found: dict[str, dict], missing: list[str], url: Callable[[str], str]) -> None:
+        for key, record in found.items():
+            self.cache.put(Entry(source, kind, key, FOUND, self.day, url(key), record))
+        for key in missing:
+            self.cache.put(Entry(source, kind, key, NOT_FOUND, self.day, url(key), None, NOT_IN_ANSWER[source]))
+        self.fetched.update((source, kind, k) for k in list(found) + list(missing))
+
+    def _batch(self, source: str, kind: str, keys: list[str], fetch, url) -> None:
+        """One batch, split in two on HTTP 400 so that one bad identifier cannot sink the others."""
+        try:
+            found, missing = fetch(keys)
+        except FetchError as err:
+            if err.status == 400 and len(keys) > 1:
+                self._plan(2)
+                half = len(keys) // 2
+                self._batch(source, kind, keys[:half], fetch, url)
+                self._batch(source, kind, keys[half:], fetch, url)
+            else:
+                self.faults.update({(source, kind, k): str(err) for k in keys})
+            return
+        finally:
+            self.bar.update(1)
+        self._store(source, kind, found, missing, url)
+
+    def crossref(self, dois: list[str]) -> None:
+        dois = [d for d in dict.fromkeys(dois) if ("crossref", "doi", d) not in self.fetched]
+        base = self.client.config.crossref_url
+        batches = crossref.plan_batches(base, dois, self.client.config.email)
+        self._plan(len(batches))
+        for batch in batches:
+            self._batch("crossref", "doi", batch, lambda b: crossref.fetch_batch(self.client, b), lambda k: crossref.lookup_url(base, k))
+
+    def pubmed(self, pmids: list[str]) -> None:
+        pmids = [p for p in dict.fromkeys(pmids) if ("pubmed", "pmid", p) not in self.fetched]
+        base = self.client.config.ncbi_url
+        batches = pubmed.plan_batches(pmids)
+        self._plan(len(batches))
+        for batch in batches:
+            self._batch("pubmed", "pmid", batch, lambda b: pubmed.fetch_summaries(self.client, b), lambda k: pubmed.lookup_url(base, k))
+
+    def pubmed_by_doi(self, dois: list[str]) -> None:
+        """Search PubMed for DOIs, summarise the hits, and index which PMID carries which DOI."""
+        base = self.client.config.ncbi_url
+        batches = pubmed.plan_batches(list(dict.fromkeys(dois)), pubmed.SEARCH_BATCH)
+        self._plan(len(batches))
+        for batch in batches:
+            try:
+                hits = pubmed.search_dois(self.client, batch)
+            except FetchError as err:
+                self.faults.update({("pubmed", "doi", d): str(err) for d in batch})
+                continue
+            finally:
+                self.bar.update(1)
+            self.pubmed(hits)
+            docs, failed = {}, [p for p in hits if ("pubmed", "pmid", p) in self.faults]
+            for p in hits:
+                entry = self.cache.get("pubmed", "pmid", p)
+                if entry is not None and entry.status == FOUND and ("pubmed", "pmid", p) in self.fetched:
+                    docs[p] = entry.record
+            matches = pubmed.match_dois(batch, docs)
+            if failed:  # a hit we could not read might carry any of these DOIs: claim nothing for the unmatched ones
+                fault = f"could not read PubMed records {', '.join(failed[:5])} found by the search"
+                self.faults.update({("pubmed", "doi", d): fault for d, ps in matches.items() if not ps})
+                matches = {d: ps for d, ps in matches.items() if ps}
+            for d, pmids in matches.items():
+                self.cache.put(Entry("pubmed", "doi", d, FOUND if pmids else NOT_FOUND, self.day, pubmed.search_url(base, d),
+                                     {"pmids": pmids} if pmids else None,
+                                     "PMIDs whose ESummary articleids carry this DOI" if pmids else "no PubMed record carries this DOI"))
+
+    def openalex(self, kind: str, keys: list[str]) -> None:
+        base = self.client.config.openalex_url
+        keys = list(dict.fromkeys(keys))
+        batches = [keys[i:i + openalex.MAX_BATCH] for i in range(0, len(keys), openalex.MAX_BATCH)]
+        self._plan(len(batches))
+        for batch in batches:
+            self._batch("openalex", kind, batch, lambda b: openalex.fetch_batch(self.client, kind, b),
+                        lambda k: openalex.lookup_url(base, kind, k))
+
+
+def _run_parallel(jobs: list[Callable[[], None]], stop: threading.Event) -> None:
+    """Run jobs in threads; on Ctrl-C stop them all before their next request, then re-raise."""
+    errors: list[BaseException] = []
+
+    def guarded(job):
+        try:
+            job()
+        except Cancelled:
+            pass
+        except BaseException as err:  # a bug: stop the others and report it in the main thread
+            errors.append(err)
+            stop.set()
+
+    threads = [threading.Thread(target=guarded, args=(job,), name=f"resolve-{i}") for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.1)
+    except KeyboardInterrupt:
+        stop.set()
+        for t in threads:
+            t.join()
+        raise
+    if errors:
+        raise errors[0]
+
+
+def refresh(cache: Cache, citations: list[tuple[str, str]], config: Config, stop: threading.Event | None = None):
+    """Fetch everything the citations need and write it to the cache.
+
+    Parameters
+    ----------
+    citations : ``(doi, pmid)`` per citation, normalised, "" when absent.
+
+    Returns
+    -------
+    ``(faults, stats)``: the identifiers whose look-up failed, with the reason,
+    and per source the number of requests, 429 answers and retries.
+    """
+    stop = stop or threading.Event()
+    show = config.progress if config.progress is not None else sys.stderr.isatty()
+    dois = [d for d, _ in citations if d]
+    pmids = [p for _, p in citations if p]
+    with Client(config, stop) as client, tqdm(total=0, desc="resolving", unit="request", file=sys.stderr, disable=not show) as bar:
+        r = Refresher(cache, client, bar)
+        phase1 = [lambda: r.crossref(dois), lambda: r.pubmed(pmids)]
+        if config.openalex_api_key:
+            pmid_only = [p for d, p in citations if p and not d]
+            phase1.append(lambda: (r.openalex("doi", dois), r.openalex("pmid", pmid_only)))
+        _run_parallel(phase1, stop)
+
+        learned = []
+        for d, p in citations:
+            if p and not d:
+                entry = cache.get("pubmed", "pmid", p)
+                if entry is not None and entry.status == FOUND and ("pubmed", "pmid", p) in r.fetched:
+                    doi = pubmed.doi_of(entry.record).casefold()
+                    if doi:
+                        learned.append(doi)
+        search = [d for d, p in citations if d and not p]
+        _run_parallel([lambda: r.crossref(learned), lambda: r.pubmed_by_doi(search)], stop)
+        return r.faults, {source: dict(counter) for source, counter in client.stats.items()}

@@ -1,0 +1,73 @@
+"""Writing agreed DOIs and PMIDs into ``evidence/citations.csv`` (``claimledger resolve --fill``).
+
+Only the rows that change are rewritten, each as the csv module writes it
+(minimal quoting); every other byte of the file, including row order, quoting,
+line endings and a byte-order mark, stays as it was, so the git diff shows
+just the filled cells. The new file replaces the old one atomically.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..files import write_atomic
+from ..load import BOM, RawTable
+from ..problems import Problem
+from .config import ResolveError
+
+
+def _row_text(record: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(record)
+    return buf.getvalue()
+
+
+def write_fills(root: str | Path, raw: RawTable, fills: dict[int, dict[str, str]]) -> list[Problem]:
+    """Write ``fills`` (row index of ``raw.frame`` -> {column: value}) into the table's file.
+
+    A value already used by another row is not written (that would make two
+    rows one publication); it is reported instead. Returns a problem (warning)
+    per cell written or skipped.
+
+    Raises
+    ------
+    ResolveError
+        when the file no longer matches what was read (edited meanwhile).
+    """
+    path = Path(root) / raw.file
+    data = path.read_bytes()
+    bom = data.startswith(BOM)
+    text = data[len(BOM):].decode("utf-8") if bom else data.decode("utf-8")
+    lines = io.StringIO(text, newline="").readlines()  # splits at \n, \r\n and \r only, as read_table counts lines
+    header = next(csv.reader([lines[0]]))
+    frame = raw.frame
+    out: list[Problem] = []
+    replace: dict[int, tuple[int, str]] = {}
+    for i, values in sorted(fills.items()):
+        start = int(raw.lines[i]) - 1
+        reader = csv.reader(iter(lines[start:]))
+        record = next(reader)
+        used = reader.line_num
+        if record[header.index("citation_id")] != frame["citation_id"].iat[i]:
+            raise ResolveError(f"{raw.file} changed while resolve was running (line {start + 1}). Fix: run the command again.")
+        for column, value in values.items():
+            others = frame[column].str.strip().str.casefold()
+            if (others == value.casefold()).any():
+                where = int(raw.lines[int((others == value.casefold()).to_numpy().argmax())])
+                out.append(Problem(raw.file, start + 1, column, "fill-skipped", f'{column.upper()} "{value}" was not written: line {where} already has it.',
+                                   "the two rows are one publication: merge them.", value, "warning"))
+                continue
+            record[header.index(column)] = value
+            out.append(Problem(raw.file, start + 1, column, "filled", f'wrote {column.upper()} "{value}" (PubMed and Crossref agree).',
+                               "review the change with git diff.", value, "warning"))
+        last = lines[start + used - 1]
+        ending = last[len(last.rstrip("\r\n")):]
+        replace[start] = (used, _row_text(record) + ending)
+    if not any(p.code == "filled" for p in out):
+        return out
+    for start in sorted(replace, reverse=True):
+        used, new = replace[start]
+        lines[start:start + used] = [new]
+    write_atomic(path, (BOM if bom else b"") + "".join(lines).encode("utf-8"))
+    return out
