@@ -61,3 +61,13 @@ def test_frictionless_validates_the_package():
     frictionless = pytest.importorskip("frictionless")
     report = frictionless.validate(str(REPO / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_data_model_doc_lists_every_column():
+    import json
+    doc = (REPO / "docs/data-model.md").read_text()
+    schema = json.loads((REPO / "datapackage.json").read_text())
+    for r in schema["resources"]:
+        assert f"`{r['path']}`" in doc
+        for f in r["schema"]["fields"]:
+            assert f"| `{f['name']}` |" in doc, (r["name"], f["name"])
