@@ -42,7 +42,36 @@ class RawTable:
         return self.table.path
 
 
-_END = "\x1f"  # sentinel appended to every record on the fast path
+def _read_arrow(body: str, header: list[str]) -> pd.DataFrame | None:
+    """Fast path: pyarrow's multi-threaded CSV reader, every column as text.
+
+    Returns None as soon as any row is irregular (too few or too many fields),
+    so that the exact slow path can locate and report it.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    irregular = []
+
+    def on_invalid(row):
+        irregular.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if irregular:
+        return None
+    frame = table.to_pandas()
+    return frame.astype("str") if any(str(t) != "str" for t in frame.dtypes) else frame
+
 
 
 def _single_line_records(text: str) -> bool:
@@ -64,42 +93,11 @@ def _parse_rows(text: str, file: str, expected: list[str]):
     """
     width = len(expected)
     problems: list[Problem] = []
-    if _single_line_records(text):
-        body = text if text.endswith("\n") else text + "\n"
-        head, rest = body.split("\n", 1)
-        rest = rest.rstrip("\n") + "\n" if rest.strip() else ""
-        lines = np.arange(2, rest.count("\n") + 2)
-        marked = head + ",__end__\n" + rest.replace("\n", "," + _END + "\n")
-        try:
-            with warnings.catch_warnings():
-                # index_col=False stops pandas turning an extra first field into an index; the
-                # warning it gives instead of an error sends us to the exact slow path.
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(io.StringIO(marked), dtype=str, keep_default_na=False, na_values=[],
-                                    skip_blank_lines=False, engine="c", index_col=False)
-        except (pd.errors.ParserError, pd.errors.ParserWarning):
-            frame = None
+    body = text if text.endswith("\n") else text + "\n"
+    if _single_line_records(text) and "\n\n" not in body.split("\n", 1)[1].rstrip("\n") + "\n":
+        frame = _read_arrow(body, expected)
         if frame is not None:
-            end = frame.pop("__end__")
-            frame.columns = expected
-            short = (end != _END).to_numpy()
-            if short.any():
-                keep = np.ones(len(frame), dtype=bool)
-                for i in np.flatnonzero(short):
-                    row = frame.iloc[i]
-                    n = int((row != _END).sum()) if (row == _END).any() else width + 1
-                    if n == 1 and row.iloc[0] == "":
-                        problems.append(Problem(file, int(lines[i]), "(row)", "blank-line", "blank line inside the table.",
-                                                "delete the blank line (it is ignored).", severity="warning"))
-                    else:
-                        problems.append(Problem(file, int(lines[i]), "(row)", "missing-fields",
-                                                f"row has {n} fields but the header has {width}.",
-                                                "add the missing values (empty ones as consecutive commas)."))
-                    keep[i] = False
-                if not all(p.severity == "warning" for p in problems):
-                    return None, lines, problems
-                frame, lines = frame[keep].reset_index(drop=True), lines[keep]
-            return frame, lines, problems
+            return frame, np.arange(2, len(frame) + 2), problems
     # Slow, exact path.
     rows, starts = [], []
     reader = csv.reader(io.StringIO(text), strict=True)

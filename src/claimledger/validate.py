@@ -18,8 +18,38 @@ from .load import RawTable, file_sha256, read_tables
 from .problems import Problem, Report, SchemaError
 from .schema import Field, Schema, Table, read_schema
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 MAX_SUGGESTIONS = 2000  # beyond this many bad values, skip "did you mean" look-ups
 QUOTE_BATCH = 200_000  # mentions compared per numpy batch (bounds memory)
+
+
+def _arrow(s) -> pa.Array:
+    arr = getattr(s, "array", s)
+    try:
+        return pa.array(arr)
+    except (TypeError, pa.ArrowInvalid):
+        return pa.array(pd.Series(s, dtype=object).astype(str).to_numpy(), type=pa.string())
+
+
+def isin(values: pd.Series, pool) -> pd.Series:
+    """Vectorised membership test (pyarrow hash set; pandas' isin boxes each value)."""
+    pool_arr = _arrow(pd.Series(list(pool), dtype="str") if isinstance(pool, (set, frozenset, list, tuple)) else pool)
+    hit = pc.is_in(_arrow(values), value_set=pool_arr.unique()).to_numpy(zero_copy_only=False)
+    return pd.Series(hit, index=values.index)
+
+
+INT_RE = r"[+-]?[0-9]{1,18}"
+NUM_RE = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+
+
+def to_number(s: pd.Series, integer: bool = False) -> pd.Series:
+    """Parse text as numbers, vectorised; NaN where blank or not a number."""
+    ok = s.str.fullmatch(INT_RE if integer else NUM_RE).fillna(False).astype(bool)
+    arr = pc.cast(_arrow(s.where(ok, "0")), pa.float64())
+    out = arr.to_numpy(zero_copy_only=False)
+    return pd.Series(np.where(ok.to_numpy(), out, np.nan), index=s.index)
 
 
 def _suggest(value: str, choices, cutoff: float = 0.6) -> str:
@@ -43,11 +73,11 @@ def _emit(raw: RawTable, mask, column: str, code: str, message, hint, severity: 
 def _type_mask(s: pd.Series, f: Field, nonblank: pd.Series) -> pd.Series:
     """True where a non-blank value does not parse as the field's type."""
     if f.type == "integer":
-        return nonblank & ~s.str.fullmatch(r"[+-]?[0-9]+")
+        return nonblank & ~s.str.fullmatch(INT_RE)
     if f.type == "number":
-        return nonblank & pd.to_numeric(s.where(nonblank), errors="coerce").isna()
+        return nonblank & ~s.str.fullmatch(NUM_RE)
     if f.type == "boolean":
-        return nonblank & ~s.isin(f.true_values + f.false_values)
+        return nonblank & ~isin(s, f.true_values + f.false_values)
     if f.type == "date":
         return nonblank & pd.to_datetime(s.where(nonblank), format="%Y-%m-%d", errors="coerce").isna()
     return pd.Series(False, index=s.index)
@@ -80,14 +110,14 @@ def check_fields(raw: RawTable) -> list[Problem]:
             bad = _type_mask(s, f, nonblank)
             out += _emit(raw, bad, f.name, f"bad-{f.type}", lambda i, v, f=f: f'"{v}" is not a valid {f.type}.', _TYPE_HINT[f.type])
             if f.minimum is not None or f.maximum is not None:
-                num = pd.to_numeric(s.where(nonblank & ~bad), errors="coerce")
+                num = to_number(s.where(nonblank & ~bad, ""))
                 low = num < f.minimum if f.minimum is not None else pd.Series(False, index=s.index)
                 high = num > f.maximum if f.maximum is not None else pd.Series(False, index=s.index)
                 out += _emit(raw, (low | high).fillna(False), f.name, "out-of-range",
                              lambda i, v, f=f: f'{v} is outside the allowed range {f.minimum}..{f.maximum}.',
                              "correct the value.")
         if f.enum is not None:
-            bad = nonblank & ~s.isin(f.enum)
+            bad = nonblank & ~isin(s, f.enum)
             few = int(bad.sum()) <= MAX_SUGGESTIONS
             out += _emit(raw, bad, f.name, "unknown-enum",
                          lambda i, v, f=f: f'"{v}" is not a known {f.name}' + (_suggest(v, f.enum) if few else "") + ".",
@@ -147,8 +177,8 @@ def check_foreign_keys(raws: dict[str, RawTable]) -> list[Problem]:
                 continue
             for col, pcol in zip(fk.fields, fk.reference_fields):
                 s = raw.frame[col]
-                known = set(parent.frame[pcol])
-                bad = (s != "") & ~s.isin(known)
+                known = parent.frame[pcol]
+                bad = (s != "") & ~isin(s, known)
                 few = int(bad.sum()) <= MAX_SUGGESTIONS
                 out += _emit(raw, bad, col, "unknown-reference",
                              lambda i, v, p=parent, pc=pcol, k=known, few=few: f'"{v}" is not a {pc} in {p.file}' + (_suggest(v, k) if few else "") + ".",
@@ -156,62 +186,90 @@ def check_foreign_keys(raws: dict[str, RawTable]) -> list[Problem]:
     return out
 
 
+def _utf8_buffers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(byte offsets, bytes) of a text column, read from its Arrow buffers without copying each value."""
+    arr = _arrow(s)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type == pa.string_view() if hasattr(pa, "string_view") else False:
+        arr = arr.cast(pa.large_string())
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if arr.buffers()[2] is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
 def check_quotes(root: Path, mentions: RawTable, documents: RawTable) -> list[Problem]:
     """Every quote must sit at its offsets in its document's text, character for character.
 
-    The comparison is vectorised: documents and quotes become numpy arrays of
-    code points and are compared at gathered positions, in batches.
+    Offsets count Unicode code points. The check is vectorised: each document
+    becomes UTF-8 bytes plus a code-point-to-byte table, quotes are read as
+    UTF-8 straight from their Arrow buffers, and bytes are compared at gathered
+    positions in batches (no Python loop over mentions).
     """
     m, d = mentions.frame, documents.frame
     texts: dict[str, str] = {}
-    for doc_id, file in zip(d["document_id"], d["file"]):
+    for doc_id, file in zip(d["document_id"].tolist(), d["file"].tolist()):
         try:
             texts[doc_id] = (root / file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             pass
-    start = pd.to_numeric(m["start"], errors="coerce")
-    end = pd.to_numeric(m["end"], errors="coerce")
-    doc_len = m["document_id"].map({k: len(v) for k, v in texts.items()})
-    has_doc = doc_len.notna()
-    usable = has_doc & start.notna() & end.notna() & (m["quote"] != "")
+    doc_ids = list(texts)
+    code = pd.Categorical(m["document_id"], categories=doc_ids).codes.astype(np.int64) if doc_ids else np.full(len(m), -1)
+    has_doc = code >= 0
+    start = to_number(m["start"], integer=True).to_numpy()
+    end = to_number(m["end"], integer=True).to_numpy()
+    n_cp = np.array([len(texts[k]) for k in doc_ids] + [0], dtype=np.int64)
+    doc_len = np.where(has_doc, n_cp[code], 0)
+    q_off, q_bytes = _utf8_buffers(m["quote"])
+    q_nbytes = np.diff(q_off)
+    usable = has_doc & ~np.isnan(start) & ~np.isnan(end) & (q_nbytes > 0)
     out: list[Problem] = []
-    # Offsets that cannot be right, whatever the text.
     bad_range = usable & ((start > end) | (end > doc_len))
-    out += _emit(mentions, bad_range, "end" , "bad-offsets",
-                 lambda i, v: f"offsets {m['start'].iat[i]}-{m['end'].iat[i]} are out of range for {_doc_file(d, m['document_id'].iat[i])} ({int(doc_len.iat[i])} characters).",
+    out += _emit(mentions, bad_range, "end", "bad-offsets",
+                 lambda i, v: f"offsets {m['start'].iat[i]}-{m['end'].iat[i]} are out of range for {_doc_file(d, m['document_id'].iat[i])} ({int(doc_len[i])} characters).",
                  "set start and end to the quote's position in the text (end = start + length of quote).")
     usable &= ~bad_range
-    qlen = m["quote"].str.len()
-    len_ok = usable & (qlen == (end - start))
-    mismatch = usable & ~len_ok
-    # Compare characters for rows whose lengths agree.
-    doc_ids = list(texts)
-    if doc_ids:
-        arrays = [np.frombuffer(texts[k].encode("utf-32-le"), dtype=np.uint32) for k in doc_ids]
-        base = np.cumsum([0] + [len(a) for a in arrays[:-1]])
-        big = np.concatenate(arrays) if arrays else np.zeros(0, np.uint32)
-        doc_base = m["document_id"].map(dict(zip(doc_ids, base)))
-        rows = np.flatnonzero(len_ok.to_numpy())
-        for b in range(0, len(rows), QUOTE_BATCH):
-            r = rows[b:b + QUOTE_BATCH]
-            quotes = m["quote"].to_numpy()[r]
-            lens = qlen.to_numpy()[r].astype(np.int64)
-            qarr = np.frombuffer("".join(quotes).encode("utf-32-le"), dtype=np.uint32)
-            qstart = np.concatenate(([0], np.cumsum(lens)[:-1]))
-            owner = np.repeat(np.arange(len(r)), lens)
-            within = np.arange(len(qarr)) - qstart[owner]
-            pos = (doc_base.to_numpy()[r].astype(np.int64) + start.to_numpy()[r].astype(np.int64))[owner] + within
-            equal = big[pos] == qarr
-            ok = np.logical_and.reduceat(equal, qstart) if len(qarr) else np.ones(len(r), bool)
-            mismatch.iloc[r[~ok]] = True
+    mismatch = usable.copy()
+    if doc_ids and usable.any():
+        encoded = [texts[k].encode("utf-8") for k in doc_ids]
+        big = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        byte_base = np.cumsum([0] + [len(e) for e in encoded[:-1]]).astype(np.int64)
+        # code point -> byte offset, per document: positions of bytes that start a character, plus the end
+        maps = []
+        for e in encoded:
+            b = np.frombuffer(e, dtype=np.uint8)
+            maps.append(np.append(np.flatnonzero((b & 0xC0) != 0x80), len(b)).astype(np.int64))
+        map_base = np.cumsum([0] + [len(x) for x in maps[:-1]]).astype(np.int64)
+        cp2byte = np.concatenate(maps)
+        rows = np.flatnonzero(usable)
+        c = code[rows]
+        bstart = cp2byte[map_base[c] + start[rows].astype(np.int64)]
+        bend = cp2byte[map_base[c] + end[rows].astype(np.int64)]
+        lens = q_nbytes[rows]
+        same_len = (bend - bstart) == lens
+        ok_rows = rows[same_len]
+        abs_start = (byte_base[c] + bstart)[same_len]
+        lens = lens[same_len]
+        good = np.zeros(len(m), dtype=bool)
+        for k in range(0, len(ok_rows), QUOTE_BATCH):
+            r = ok_rows[k:k + QUOTE_BATCH]
+            ln = lens[k:k + QUOTE_BATCH]
+            first = np.concatenate(([0], np.cumsum(ln)[:-1]))
+            owner = np.repeat(np.arange(len(r)), ln)
+            within = np.arange(int(ln.sum()), dtype=np.int64) - first[owner]
+            equal = big[abs_start[k:k + QUOTE_BATCH][owner] + within] == q_bytes[q_off[r][owner] + within]
+            good[r] = np.logical_and.reduceat(equal, first)
+        mismatch = usable & ~good
+
     def msg(i, v):
         doc = m["document_id"].iat[i]
         text = texts[doc]
         q = m["quote"].iat[i]
-        s, e = int(start.iat[i]), int(end.iat[i])
+        s_, e_ = int(start[i]), int(end[i])
         hits = [h.start() for h in re.finditer(re.escape(q), text)]
-        where = f" (closest match at {min(hits, key=lambda h: abs(h - s))})" if hits else " (the quote does not occur anywhere in the text)"
-        return f"text not found in {_doc_file(d, doc)} at {s}-{e}{where}."
+        where = f" (closest match at {min(hits, key=lambda h: abs(h - s_))})" if hits else " (the quote does not occur anywhere in the text)"
+        return f"text not found in {_doc_file(d, doc)} at {s_}-{e_}{where}."
     out += _emit(mentions, mismatch, "quote", "quote-mismatch", msg,
                  "copy the quote character for character from the document and set start/end to where it occurs.")
     return out
@@ -254,27 +312,23 @@ def check_ledger_rules(raws: dict[str, RawTable], today: _dt.date | None = None)
         out += _emit(claims, (c["verdict_override"] != "") & (c["override_reason"] == ""), "override_reason", "reason-required",
                      "a verdict override needs a reason.", "say why the reviewer overrides the computed verdict.")
         if mentions.frame is not None:
-            orphan = ~c["claim_id"].isin(set(mentions.frame["claim_id"]))
+            orphan = ~isin(c["claim_id"], mentions.frame["claim_id"])
             out += _emit(claims, orphan, "claim_id", "orphan-claim",
                          lambda i, v: f'claim "{v}" is made by no document (no row in {mentions.file}).',
                          "add the mention(s) that make it, or remove the claim.")
-        covered = set()
-        if links is not None and links.frame is not None:
-            covered |= set(links.frame["claim_id"])
-        if searches is not None and searches.frame is not None:
-            covered |= set(searches.frame["claim_id"])
         if links is not None and links.frame is not None and searches is not None and searches.frame is not None:
-            out += _emit(claims, ~c["claim_id"].isin(covered), "claim_id", "not-yet-searched",
+            covered = pd.concat([links.frame["claim_id"], searches.frame["claim_id"]], ignore_index=True)
+            out += _emit(claims, ~isin(c["claim_id"], covered), "claim_id", "not-yet-searched",
                          lambda i, v: f'claim "{v}" has no evidence links and no logged search.',
                          f"search for evidence and log it in {searches.file}.", severity="warning")
     if docs.frame is not None and mentions.frame is not None:
-        unused = ~docs.frame["document_id"].isin(set(mentions.frame["document_id"]))
+        unused = ~isin(docs.frame["document_id"], mentions.frame["document_id"])
         out += _emit(docs, unused, "document_id", "unused-document",
                      lambda i, v: f'document "{v}" has no mentions yet.', "record the claims it makes.", severity="warning")
     if mentions.frame is not None:
         m = mentions.frame
-        s = pd.to_numeric(m["start"], errors="coerce")
-        e = pd.to_numeric(m["end"], errors="coerce")
+        s = to_number(m["start"], integer=True)
+        e = to_number(m["end"], integer=True)
         out += _emit(mentions, (s > e).fillna(False), "end", "bad-offsets",
                      lambda i, v: f"end {v} is before start {m['start'].iat[i]}.", "end = start + length of quote.")
     if citations is not None and citations.frame is not None:
@@ -289,15 +343,15 @@ def check_ledger_rules(raws: dict[str, RawTable], today: _dt.date | None = None)
             out += _emit(citations, dup, col, f"duplicate-{col}",
                          lambda i, v, first=first, col=col: f'{col.upper()} "{v}" is already used by line {first.iat[i]}.',
                          "one row per publication: merge the two rows.")
-        year = pd.to_numeric(ct["year"], errors="coerce")
+        year = to_number(ct["year"], integer=True)
         out += _emit(citations, (year > today.year + 1).fillna(False), "year", "future-year",
                      lambda i, v: f"year {v} is in the future.", "check the publication year in the record.")
         if links is not None and links.frame is not None:
-            cited = set(links.frame["citation_id"])
+            cited = links.frame["citation_id"]
             dc = raws.get("document_citations")
             if dc is not None and dc.frame is not None:
-                cited |= set(dc.frame["citation_id"])
-            out += _emit(citations, ~ct["citation_id"].isin(cited), "citation_id", "unused-citation",
+                cited = pd.concat([cited, dc.frame["citation_id"]], ignore_index=True)
+            out += _emit(citations, ~isin(ct["citation_id"], cited), "citation_id", "unused-citation",
                          lambda i, v: f'citation "{v}" is linked to no claim and cited by no document.',
                          "link it to the claim it bears on, or remove it.", severity="warning")
     if links is not None and links.frame is not None:
@@ -305,9 +359,7 @@ def check_ledger_rules(raws: dict[str, RawTable], today: _dt.date | None = None)
         out += _emit(links, (lk["certainty_basis"] == "assessor") & (lk["certainty_reason"] == ""), "certainty_reason",
                      "reason-required", "a certainty rated by the assessor needs a reason.",
                      "say why (design, size, risk of bias, indirectness).")
-        est = pd.to_numeric(lk["estimate"], errors="coerce")
-        lo = pd.to_numeric(lk["ci_low"], errors="coerce")
-        hi = pd.to_numeric(lk["ci_high"], errors="coerce")
+        est, lo, hi = to_number(lk["estimate"]), to_number(lk["ci_low"]), to_number(lk["ci_high"])
         out += _emit(links, est.notna() & (lk["measure"] == ""), "measure", "measure-required",
                      "an estimate needs its measure.", "set measure (RR, OR, HR, RD, MD or SMD).")
         out += _emit(links, (est.notna() & lo.notna() & hi.notna() & ((lo > est) | (est > hi))).fillna(False), "estimate",

@@ -1,0 +1,56 @@
+"""Benchmark: `claimledger validate` on synthetic ledgers (10,000 claims / 100,000 mentions and 10x that),
+wall time and peak memory, against `frictionless validate` on the same package.
+
+Run: .venv/bin/python benchmarks/bench_validate.py [--skip-frictionless-large]
+Targets (issue 2): at least 20x faster than frictionless; 10x rows cost at most 12x time.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import make_ledger  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+BIN = Path(sys.executable).parent
+
+
+def timed(cmd: list[str]) -> tuple[float, float, int]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, max over children so far
+    return wall, max(peak, before) / 1024, rc
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skip-frictionless-large", action="store_true", help="frictionless only on the small ledger")
+    args = ap.parse_args()
+    sizes = [(10_000, 100_000), (100_000, 1_000_000)]
+    results = {}
+    for claims, mentions in sizes:
+        root = OUT / f"ledger-{claims}"
+        t0 = time.perf_counter()
+        make_ledger(root, claims, mentions)
+        print(f"generated {claims:,} claims / {mentions:,} mentions in {time.perf_counter() - t0:.1f} s")
+        wall, peak, rc = timed([str(BIN / "claimledger"), "validate", "--root", str(root)])
+        assert rc == 0, f"synthetic ledger should validate clean (exit {rc})"
+        print(f"  claimledger validate: {wall:.2f} s wall, peak RSS {peak:.0f} MiB")
+        fl = None
+        if not (args.skip_frictionless_large and claims > sizes[0][0]):
+            fl, _, _ = timed([str(BIN / "frictionless"), "validate", str(root / "datapackage.json")])
+            print(f"  frictionless validate: {fl:.2f} s wall -> claimledger is {fl / wall:.1f}x faster")
+        results[claims] = (wall, fl)
+    (s_wall, _), (l_wall, _) = results[sizes[0][0]], results[sizes[1][0]]
+    print(f"growth: 10x rows cost {l_wall / s_wall:.1f}x time (target <= 12x)")
+
+
+if __name__ == "__main__":
+    main()
