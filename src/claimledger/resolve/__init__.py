@@ -30,7 +30,7 @@ from .fetch import refresh
 from .fill import write_fills
 from .http import FetchError, Redactor
 
-__all__ = ["resolve_citations", "citation_status", "run_resolve", "Resolution", "Config", "ResolveError", "FetchError", "STATUSES"]
+__all__ = ["STATUSES", "Config", "FetchError", "Resolution", "ResolveError", "citation_status", "resolve_citations", "run_resolve"]
 
 STATUS_COLUMNS = ["citation_id", "status", "sources", "checked_on", "detail"]
 

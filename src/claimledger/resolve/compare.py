@@ -92,7 +92,7 @@ class Mismatch:
 # --- normalisation ---------------------------------------------------------------------------
 
 _TAG = re.compile(r"<[^>]+>")
-_PREFIX = re.compile(r"^\s*(retracted( article)?|withdrawn|expression of concern)\s*[:.\-]\s*", re.I)
+_PREFIX = re.compile(r"^\s*(retracted( article)?|withdrawn|expression of concern)\s*[:.\-]\s*", re.IGNORECASE)
 _INITIALS = re.compile(r"^[A-Z]{1,3}$")
 _SUFFIX = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"}
 _JOURNAL_STOP = {"the", "of", "and", "for", "in", "on", "de", "la", "le", "der", "und", "et"}

@@ -16,6 +16,7 @@ from ..problems import EvidenceError
 CROSSREF_URL = "https://api.crossref.org"
 NCBI_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 OPENALEX_URL = "https://api.openalex.org"
+DEFAULT_URLS = {"crossref": CROSSREF_URL, "ncbi": NCBI_URL, "openalex": OPENALEX_URL}
 
 CACHE_DIR = "evidence/cache"
 """Where the resolver keeps one JSON file per looked-up identifier (relative to the ledger root)."""
@@ -54,9 +55,9 @@ def _number(environ, name: str, default: float, kind=float) -> float:
     try:
         value = kind(raw)
     except ValueError:
-        raise ResolveError(f"${name} is {raw!r}, not a number. Fix: set it to a number such as {default}, or unset it.") from None
+        raise ResolveError(f"${name} is {raw!r}, not a number. Fix: set it to a number such as {default:g}, or unset it.") from None
     if value < 0:
-        raise ResolveError(f"${name} is {raw}, but it cannot be negative. Fix: set it to a number such as {default}.")
+        raise ResolveError(f"${name} is {raw}, but it cannot be negative. Fix: set it to a number such as {default:g}.")
     return value
 
 
@@ -89,7 +90,7 @@ class Config:
     """Requests per second per source, replacing the published limits (tests and local mirrors only; no variable sets it)."""
 
     @classmethod
-    def from_env(cls, email: str | None = None, environ=None, **overrides) -> "Config":
+    def from_env(cls, email: str | None = None, environ=None, **overrides) -> Config:
         """Settings from ``CLAIMLEDGER_*`` environment variables; ``email`` (``--email``) wins over the variable.
 
         Raises
@@ -102,17 +103,20 @@ class Config:
         if email is not None and ("@" not in email or any(c.isspace() for c in email)):
             raise ResolveError(f"contact email {email!r} is not an email address. Fix: pass --email you@example.org "
                                "or set $CLAIMLEDGER_EMAIL.")
-        values = dict(
-            email=email,
-            ncbi_api_key=env.get("CLAIMLEDGER_NCBI_API_KEY", "").strip() or None,
-            openalex_api_key=env.get("CLAIMLEDGER_OPENALEX_API_KEY", "").strip() or None,
-            crossref_url=(env.get("CLAIMLEDGER_CROSSREF_URL", "").strip() or CROSSREF_URL).rstrip("/"),
-            ncbi_url=(env.get("CLAIMLEDGER_NCBI_URL", "").strip() or NCBI_URL).rstrip("/"),
-            openalex_url=(env.get("CLAIMLEDGER_OPENALEX_URL", "").strip() or OPENALEX_URL).rstrip("/"),
-            read_timeout=_number(env, "CLAIMLEDGER_TIMEOUT", cls.read_timeout),
-            retries=int(_number(env, "CLAIMLEDGER_RETRIES", cls.retries, int)),
-            backoff=_number(env, "CLAIMLEDGER_BACKOFF", cls.backoff),
-        )
+        values = {
+            "email": email,
+            "ncbi_api_key": env.get("CLAIMLEDGER_NCBI_API_KEY", "").strip() or None,
+            "openalex_api_key": env.get("CLAIMLEDGER_OPENALEX_API_KEY", "").strip() or None,
+            **{f"{name}_url": (env.get(f"CLAIMLEDGER_{name.upper()}_URL", "").strip() or default).rstrip("/") for name, default in DEFAULT_URLS.items()},
+            "read_timeout": _number(env, "CLAIMLEDGER_TIMEOUT", cls.read_timeout),
+            "retries": int(_number(env, "CLAIMLEDGER_RETRIES", cls.retries, int)),
+            "backoff": _number(env, "CLAIMLEDGER_BACKOFF", cls.backoff),
+        }
+        for name, default in DEFAULT_URLS.items():
+            url = values[f"{name}_url"]
+            if not url.startswith(("http://", "https://")):
+                raise ResolveError(f"$CLAIMLEDGER_{name.upper()}_URL is {url!r}, not an http(s) URL. Fix: set it to a base URL such as "
+                                   f"{default}, or unset it.")
         values.update(overrides)
         return cls(**values)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from .compare import CONCERN, CORRECTION, RETRACTION, Notice, Work, normalise_doi, year_of
-from .http import Client, FetchError
+from .http import Answer, Client, FetchError
 
 SELECT = ("DOI,title,subtitle,author,container-title,short-container-title,issued,published,"
           "published-print,published-online,type,updated-by")
@@ -51,7 +51,9 @@ def plan_batches(base: str, dois: list[str], email: str | None = None) -> list[l
     """Split DOIs into batches whose request URL stays under :data:`MAX_URL` bytes.
 
     >>> [len(b) for b in plan_batches("https://api.crossref.org", [f"10.1000/{i:06d}" for i in range(150)])]
-    [85, 65]
+    [100, 50]
+    >>> [len(b) for b in plan_batches("https://api.crossref.org", [f"10.1016/j.long-journal-name.2024.{i:06d}" for i in range(150)])]
+    [75, 75]
     """
     batches: list[list[str]] = []
     current: list[str] = []
@@ -66,12 +68,13 @@ def plan_batches(base: str, dois: list[str], email: str | None = None) -> list[l
     return batches
 
 
-def fetch_batch(client: Client, dois: list[str]) -> tuple[dict[str, dict], list[str]]:
-    """Look up DOIs in one request: ``({doi: item}, [dois Crossref does not hold])``.
+def fetch_batch(client: Client, dois: list[str]) -> Answer:
+    """Look up DOIs in one request: the items found, the DOIs Crossref does not hold.
 
-    DOIs are compared lower-case. Raises :class:`FetchError` when the answer is
-    not a Crossref work list, or when it is cut short (then nothing is known
-    about the missing DOIs).
+    DOIs are compared lower-case. When the answer is cut short
+    (``total-results`` above the items sent), the DOIs it lacks are ``absent``:
+    nothing is known about them. Raises :class:`FetchError` when the answer is
+    not a Crossref work list.
     """
     data = client.get_json("crossref", list_url(client.config.crossref_url), _params(dois, client.config.email))
     message = data.get("message") if isinstance(data, dict) else None
@@ -80,11 +83,11 @@ def fetch_batch(client: Client, dois: list[str]) -> tuple[dict[str, dict], list[
         raise FetchError("the answer is not a Crossref work list (no message.items with DOIs)")
     wanted = {normalise_doi(d) for d in dois}
     found = {normalise_doi(i["DOI"]): i for i in items if normalise_doi(i["DOI"]) in wanted}
-    missing = [d for d in dois if normalise_doi(d) not in found]
+    missing = [normalise_doi(d) for d in dois if normalise_doi(d) not in found]
     total = message.get("total-results")
     if missing and (not isinstance(total, int) or total > len(items)):
-        raise FetchError(f"partial batch: Crossref reports {total} results but sent {len(items)}", 200)
-    return found, missing
+        return Answer(found, [], missing, f"partial batch: Crossref reports {total} results but sent {len(items)}")
+    return Answer(found, missing)
 
 
 def parse_work(item: dict) -> Work:

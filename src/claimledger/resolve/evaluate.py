@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..problems import Problem
 from . import crossref, openalex, pubmed
 from .cache import FOUND, NOT_FOUND, Cache, Entry, normalise_key
-from .compare import CONCERN, CORRECTION, NOTICE_KINDS, RETRACTION, SOURCE_NAMES, Mismatch, Notice, Work, compare
+from .compare import CONCERN, CORRECTION, NOTICE_KINDS, RETRACTION, SOURCE_NAMES, Mismatch, Notice, Work, compare, same_journal
 
 STATUSES = ("resolved", "verified_manually", "mismatch", "retracted", "not_found", "not_checked")
 NOT_CHECKED_OFFLINE = "not checked (offline, no cached record)"
@@ -94,6 +94,47 @@ def identifier(value: str, pattern: str | None, kind: str) -> str:
     return normalise_key(kind, value)
 
 
+@dataclass
+class _Case:
+    """One citation while it is being judged: its row, its look-ups by role, what the records say."""
+
+    row: dict
+    line: int
+    doi: str
+    pmid: str
+    lookups: list[Lookup] = field(default_factory=list)
+    cr: Lookup | None = None
+    """Crossref by the row's DOI, or by the DOI PubMed gives."""
+    pm: Lookup | None = None
+    """PubMed by the row's PMID, or the record a search for the row's DOI found."""
+    index: Lookup | None = None
+    """The PubMed search for the row's DOI (rows without PMID)."""
+    oa: Lookup | None = None
+    missing: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    """``(column, value, sources asked)`` for identifiers of the row that no source holds."""
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, lookup: Lookup) -> Lookup:
+        self.lookups.append(lookup)
+        return lookup
+
+    @property
+    def works(self) -> list[Work]:
+        return [lk.work for lk in self.lookups if lk.work is not None]
+
+    @property
+    def answered(self) -> list[Lookup]:
+        return [lk for lk in self.lookups if lk.entry is not None]
+
+
+def _found(lookup: Lookup | None) -> bool:
+    return lookup is not None and lookup.entry is not None and lookup.entry.status == FOUND
+
+
+def _not_found(lookup: Lookup | None) -> bool:
+    return lookup is not None and lookup.entry is not None and lookup.entry.status == NOT_FOUND
+
+
 class Evaluator:
     """Builds :class:`CitationResult` s from the cache and this run's faults."""
 
@@ -121,7 +162,7 @@ class Evaluator:
         return Problem(self.file, line, column, code, message, hint, value, severity)
 
     def evaluate(self, row: dict, line: int) -> CitationResult:
-        cid = row["citation_id"]
+        """The verdict on one row of citations.csv (all text) at editor line ``line``."""
         problems: list[Problem] = []
         ids = {}
         for kind in ("doi", "pmid"):
@@ -129,51 +170,60 @@ class Evaluator:
             if row.get(kind, "").strip() and not ids[kind]:
                 problems.append(self.problem(line, kind, "not-looked-up", f'"{row[kind]}" is not a well-formed {kind.upper()}, so it was not looked up.',
                                              "fix it as `claimledger validate` says, then run resolve again.", row[kind], "warning"))
-        doi, pmid = ids["doi"], ids["pmid"]
-        lookups: list[Lookup] = []
-        cr = pm = index = None
-        if doi:
-            cr = self.look("crossref", "doi", doi)
-            lookups.append(cr)
-        if pmid:
-            pm = self.look("pubmed", "pmid", pmid)
-            lookups.append(pm)
-        elif doi:
-            index = self.look("pubmed", "doi", doi)
-            lookups.append(index)
-            found = (index.entry.record or {}).get("pmids", []) if index.entry and index.entry.status == FOUND else []
-            if len(found) == 1:
-                pm = self.look("pubmed", "pmid", found[0], via="found by searching PubMed for the DOI")
-                lookups.append(pm)
-        if not doi and pm is not None and pm.work is not None and pm.work.doi:
-            cr = self.look("crossref", "doi", pm.work.doi, via="the DOI PubMed gives")
-            lookups.append(cr)
-        oa = self.look("openalex", "doi", doi) if doi else self.look("openalex", "pmid", pmid) if pmid else None
-        if oa is not None:
-            lookups.append(oa)
-
-        works = [lk.work for lk in lookups if lk.work is not None]
+        case = _Case(row, line, ids["doi"], ids["pmid"])
+        self._gather(case)
+        works = case.works
         mismatches = [m for w in works for m in compare(row, w)]
+        if any(m.field == "journal" for m in mismatches) and same_journal(row.get("journal", ""), [j for w in works for j in w.journals]):
+            # Sources name journals in different styles (PubMed: NLM abbreviation; Crossref: full title):
+            # the citation's journal needs to match one of them, not each.
+            mismatches = [m for m in mismatches if m.field != "journal"]
         notices = [n for w in works for n in w.notices]
-        answered = [lk for lk in lookups if lk.entry is not None]
-        notes: list[str] = []
+        self._find_missing(case)
+        problems += self._problems(case, mismatches, notices)
+        fills = self._fills(case)
+        problems += [self.problem(line, column, "suggested-fill", f'{column.upper()} is missing; PubMed and Crossref agree on "{value}".',
+                                  "run `claimledger resolve --fill` to write it, or add it by hand.", value, "warning")
+                     for column, value in fills.items()]
+        status, detail = self._verdict(case, mismatches, notices, fills)
+        answered = case.answered
+        sources = [s for s in SOURCE_NAMES if any(lk.source == s for lk in answered)]
+        checked_on = max((lk.entry.fetched_on for lk in answered), default=None)
+        return CitationResult(row["citation_id"], line, status, sources, checked_on, detail, notices, mismatches, fills, problems)
 
-        # Identifiers of the citation that no source holds.
-        missing: list[tuple[str, str, list[str]]] = []
-        if doi and cr is not None and cr.entry is not None and cr.entry.status == NOT_FOUND:
-            if oa is not None and oa.work is not None:
-                notes.append("DOI not in Crossref but in OpenAlex (registered with another agency?)")
+    def _gather(self, case: _Case) -> None:
+        """The look-ups that belong to the row (see the module docstring)."""
+        doi, pmid = case.doi, case.pmid
+        if doi:
+            case.cr = case.add(self.look("crossref", "doi", doi))
+        if pmid:
+            case.pm = case.add(self.look("pubmed", "pmid", pmid))
+        elif doi:
+            case.index = case.add(self.look("pubmed", "doi", doi))
+            pmids = case.index.entry.record.get("pmids", []) if _found(case.index) else []
+            if len(pmids) == 1:
+                case.pm = case.add(self.look("pubmed", "pmid", pmids[0], via="found by searching PubMed for the DOI"))
+            elif len(pmids) > 1:
+                case.notes.append(f"PubMed has {len(pmids)} records with this DOI: {', '.join(pmids)}")
+        if not doi and case.pm is not None and case.pm.work is not None and case.pm.work.doi:
+            case.cr = case.add(self.look("crossref", "doi", case.pm.work.doi, via="the DOI PubMed gives"))
+        if doi or pmid:
+            case.oa = case.add(self.look("openalex", "doi", doi) if doi else self.look("openalex", "pmid", pmid))
+
+    def _find_missing(self, case: _Case) -> None:
+        """Identifiers of the row that no source holds, and learned identifiers a source lacks."""
+        if case.doi and _not_found(case.cr):
+            if case.oa is not None and case.oa.work is not None:
+                case.notes.append("DOI not in Crossref but in OpenAlex (registered with another agency?)")
             else:
-                missing.append(("doi", row["doi"], ["Crossref"] + (["OpenAlex"] if oa is not None and oa.entry is not None else [])))
-        if pmid and pm is not None and pm.entry is not None and pm.entry.status == NOT_FOUND:
-            missing.append(("pmid", row["pmid"], ["PubMed"]))
-        for lk in lookups:
-            if lk.via and lk.entry is not None and lk.entry.status == NOT_FOUND:
-                notes.append(f"{lk.name} has no record of {lk.kind.upper()} {lk.key} ({lk.via})")
-        if index is not None and index.entry is not None and index.entry.status == FOUND and len(index.entry.record.get("pmids", [])) > 1:
-            notes.append(f"PubMed has {len(index.entry.record['pmids'])} records with this DOI: {', '.join(index.entry.record['pmids'])}")
+                case.missing.append(("doi", case.row["doi"], ["Crossref"] + (["OpenAlex"] if case.oa is not None and case.oa.entry is not None else [])))
+        if case.pmid and _not_found(case.pm):
+            case.missing.append(("pmid", case.row["pmid"], ["PubMed"]))
+        case.notes += [f"{lk.name} has no record of {lk.kind.upper()} {lk.key} ({lk.via})" for lk in case.lookups if lk.via and _not_found(lk)]
 
-        # Problems, one line each.
+    def _problems(self, case: _Case, mismatches: list[Mismatch], notices: list[Notice]) -> list[Problem]:
+        row, line = case.row, case.line
+        out: list[Problem] = []
         for m in mismatches:
             src = SOURCE_NAMES[m.source]
             if m.field == "title":
@@ -183,7 +233,7 @@ class Evaluator:
                 msg = f'{src} links this {other} to {m.field.upper()} "{m.theirs}", not "{m.ours}".'
             else:
                 msg = f'{m.field.replace("_", " ")} "{m.ours}" differs from {src}\'s "{m.theirs}".'
-            problems.append(self.problem(line, m.field, f"{m.field.replace('_', '-')}-mismatch", msg, _HINTS[m.field], m.ours))
+            out.append(self.problem(line, m.field, f"{m.field.replace('_', '-')}-mismatch", msg, _HINTS[m.field], m.ours))
         for kind in NOTICE_KINDS:
             for source in SOURCE_NAMES:
                 group = [n for n in notices if n.kind == kind and n.source == source]
@@ -191,61 +241,78 @@ class Evaluator:
                     continue
                 said = "; ".join(n.describe() for n in group)
                 if kind == RETRACTION:
-                    recorded = row.get("retracted", "") == "true"
-                    hint = ("already marked retracted=true, so it never counts towards a verdict." if recorded
+                    hint = ("already marked retracted=true, so it never counts towards a verdict." if row.get("retracted") == "true"
                             else "set retracted to true, so that it never counts towards a verdict.")
-                    problems.append(self.problem(line, "retracted", "retracted", f"{SOURCE_NAMES[source]} records a retraction: {said}.", hint,
-                                                 row.get("retracted", "")))
+                    out.append(self.problem(line, "retracted", "retracted", f"{SOURCE_NAMES[source]} records a retraction: {said}.", hint,
+                                            row.get("retracted", "")))
                 else:
                     word = _KIND_WORDS[kind]
                     article = "an" if word[0] in "aeiou" else "a"
-                    problems.append(self.problem(line, "(record)", kind.replace("_", "-"), f"{SOURCE_NAMES[source]} records {article} {word}: {said}.",
-                                                 f"read the {word}; check whether it changes the finding this citation supports.",
-                                                 severity="warning"))
-        if row.get("retracted", "") == "true" and works and not any(n.kind == RETRACTION for n in notices):
-            problems.append(self.problem(line, "retracted", "retraction-unconfirmed", "marked retracted, but no source reports a retraction.",
-                                         "check the retraction notice; set retracted to false if the work was not retracted.", "true", "warning"))
-        for column, value, where in missing:
-            if column == "doi":
-                hint = f"check the DOI at https://doi.org/{value} ; DOIs registered with DataCite or mEDRA are not in Crossref."
-            else:
-                hint = f"check the PMID at https://pubmed.ncbi.nlm.nih.gov/{value}/ ."
-            problems.append(self.problem(line, column, "not-found", f'{column.upper()} "{value}" was not found in {" or ".join(where)}.', hint, value))
-        for lk in lookups:
+                    out.append(self.problem(line, "(record)", kind.replace("_", "-"), f"{SOURCE_NAMES[source]} records {article} {word}: {said}.",
+                                            f"read the {word}; check whether it changes the finding this citation supports.", severity="warning"))
+        if row.get("retracted") == "true" and case.works and not any(n.kind == RETRACTION for n in notices):
+            out.append(self.problem(line, "retracted", "retraction-unconfirmed", "marked retracted, but no source reports a retraction.",
+                                    "check the retraction notice; set retracted to false if the work was not retracted.", "true", "warning"))
+        for column, value, where in case.missing:
+            hint = (f"check the DOI at https://doi.org/{value} ; DOIs registered with DataCite or mEDRA are not in Crossref." if column == "doi"
+                    else f"check the PMID at https://pubmed.ncbi.nlm.nih.gov/{value}/ .")
+            out.append(self.problem(line, column, "not-found", f'{column.upper()} "{value}" was not found in {" or ".join(where)}.', hint, value))
+        for lk in case.lookups:
             if lk.fault:
                 what = f"search for DOI {lk.key}" if (lk.source, lk.kind) == ("pubmed", "doi") else f"look-up of {lk.kind.upper()} {lk.key}"
                 kept = f"; kept the record cached on {lk.entry.fetched_on}" if lk.entry is not None else "; nothing was stored for it"
-                problems.append(self.problem(line, lk.kind, "lookup-failed", f"{lk.name} {what} failed: {lk.fault}{kept}.",
-                                             "run `claimledger resolve --online` again later.", lk.key))
+                out.append(self.problem(line, lk.kind, "lookup-failed", f"{lk.name} {what} failed: {lk.fault}{kept}.",
+                                        "run `claimledger resolve --online` again later.", lk.key))
+        return out
 
-        fills = self._fills(row, doi, pmid, cr, pm, oa, notes)
-        for column, value in fills.items():
-            problems.append(self.problem(line, column, "suggested-fill", f'{column.upper()} is missing; PubMed and Crossref agree on "{value}".',
-                                         "run `claimledger resolve --fill` to write it, or add it by hand.", value, "warning"))
+    def _fills(self, case: _Case) -> dict[str, str]:
+        """Missing DOI or PMID that PubMed and Crossref agree on, both records matching the row."""
+        row, cr, pm, oa = case.row, case.cr, case.pm, case.oa
 
-        # Status and one-line detail.
-        sources = [s for s in SOURCE_NAMES if any(lk.source == s for lk in answered)]
-        checked_on = max((lk.entry.fetched_on for lk in answered), default=None)
+        def agrees(lk: Lookup | None) -> bool:
+            return lk is not None and lk.work is not None and not [m for m in compare(row, lk.work) if m.field in IDENTITY_FIELDS]
+
+        fills: dict[str, str] = {}
+        if pm is None or pm.work is None:
+            return fills
+        if not case.doi and case.pmid and pm.work.doi:
+            suggested = cr.work.doi if cr is not None and cr.work is not None else pm.work.doi
+            other = oa.work.doi if oa is not None and oa.work is not None else ""
+            if agrees(pm) and agrees(cr) and other in ("", suggested.casefold()):
+                fills["doi"] = suggested
+            else:
+                case.notes.append(f"PubMed gives DOI {pm.work.doi}, not filled: the Crossref record "
+                                  + ("is missing" if cr is None or cr.work is None else "does not match the citation"))
+        if not case.pmid and case.doi:
+            other = oa.work.pmid if oa is not None and oa.work is not None else ""
+            if agrees(pm) and agrees(cr) and other in ("", pm.work.pmid):
+                fills["pmid"] = pm.work.pmid
+            else:
+                case.notes.append(f"PubMed record {pm.work.pmid} has this DOI, not filled: the records do not both match the citation")
+        return fills
+
+    def _verdict(self, case: _Case, mismatches: list[Mismatch], notices: list[Notice], fills: dict[str, str]) -> tuple[str, str]:
+        """Status (first match wins) and the one-line detail."""
+        row, works = case.row, case.works
         parts: list[str] = []
-        retractions = [n for n in notices if n.kind == RETRACTION]
-        if retractions:
+        if any(n.kind == RETRACTION for n in notices):
             status = "retracted"
         elif mismatches:
             status = "mismatch"
-        elif missing:
+        elif case.missing:
             status = "not_found"
         elif works:
             status = "resolved"
             parts.append("matches " + " and ".join(SOURCE_NAMES[s] for s in dict.fromkeys(w.source for w in works)))
         else:
             status = "verified_manually" if row.get("verified_source") and row.get("verified_on") else "not_checked"
-            faults = [lk for lk in lookups if lk.fault]
+            faults = [lk for lk in case.lookups if lk.fault]
             if faults:
                 parts.append("not checked (" + "; ".join(f"{lk.name}: {lk.fault}" for lk in faults) + ")")
-            elif not doi and not pmid:
+            elif not case.doi and not case.pmid:
                 parts.append("no DOI or PMID to look up")
-            elif answered:
-                parts.append("no record of it at " + " or ".join(lk.name for lk in answered))
+            elif case.answered:
+                parts.append("no record of it at " + " or ".join(lk.name for lk in case.answered))
             else:
                 parts.append(NOT_CHECKED_OFFLINE if not self.online else "not checked (no source was asked)")
             if status == "verified_manually":
@@ -255,29 +322,7 @@ class Evaluator:
             if by_source:
                 parts.append(f"{_KIND_WORDS[kind]} per {', '.join(by_source)}")
         parts += [f"{m.field.replace('_', ' ')} differs from {SOURCE_NAMES[m.source]}" for m in mismatches]
-        parts += [f"{c.upper()} not found in {' or '.join(w)}" for c, _, w in missing]
-        parts += notes
+        parts += [f"{c.upper()} not found in {' or '.join(w)}" for c, _, w in case.missing]
+        parts += case.notes
         parts += [f"suggested {c.upper()} {v}" for c, v in fills.items()]
-        return CitationResult(cid, line, status, sources, checked_on, "; ".join(parts), notices, mismatches, fills, problems)
-
-    def _fills(self, row, doi, pmid, cr, pm, oa, notes) -> dict[str, str]:
-        """Missing DOI or PMID that two sources agree on, with the records matching the citation."""
-        def agrees(lk: Lookup | None) -> bool:
-            return lk is not None and lk.work is not None and not [m for m in compare(row, lk.work) if m.field in IDENTITY_FIELDS]
-
-        fills: dict[str, str] = {}
-        if not doi and pmid and pm is not None and pm.work is not None and pm.work.doi:
-            suggested = cr.work.doi if cr is not None and cr.work is not None else pm.work.doi
-            other = oa.work.doi if oa is not None and oa.work is not None else ""
-            if agrees(pm) and agrees(cr) and other in ("", suggested.casefold()):
-                fills["doi"] = suggested
-            else:
-                notes.append(f"PubMed gives DOI {pm.work.doi}, not filled: the Crossref record "
-                             + ("is missing" if cr is None or cr.work is None else "does not match the citation"))
-        if not pmid and doi and pm is not None and pm.work is not None:
-            other = oa.work.pmid if oa is not None and oa.work is not None else ""
-            if agrees(pm) and agrees(cr) and other in ("", pm.work.pmid):
-                fills["pmid"] = pm.work.pmid
-            else:
-                notes.append(f"PubMed record {pm.work.pmid} has this DOI, not filled: the records do not both match the citation")
-        return fills
+        return status, "; ".join(parts)

@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as _dt
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from tqdm import tqdm
 
 from . import crossref, openalex, pubmed
 from .cache import FOUND, NOT_FOUND, Cache, Entry
 from .config import Config
-from .http import Cancelled, Client, FetchError
+from .http import Answer, Cancelled, Client, FetchError
 
 Faults = dict[tuple[str, str, str], str]
 """``(source, kind, key) -> message`` for every identifier whose look-up failed in this run."""
@@ -37,7 +37,7 @@ NOT_IN_ANSWER = {
 
 
 def today() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).date().isoformat()
+    return _dt.datetime.now(_dt.UTC).date().isoformat()
 
 
 class Refresher:
@@ -57,17 +57,18 @@ class Refresher:
             self.bar.total = (self.bar.total or 0) + n
             self.bar.refresh()
 
-    def _store(self, source: str, kind: str, found: dict[str, dict], missing: list[str], url: Callable[[str], str]) -> None:
-        for key, record in found.items():
+    def _store(self, source: str, kind: str, answer: Answer, url: Callable[[str], str]) -> None:
+        for key, record in answer.found.items():
             self.cache.put(Entry(source, kind, key, FOUND, self.day, url(key), record))
-        for key in missing:
+        for key in answer.missing:
             self.cache.put(Entry(source, kind, key, NOT_FOUND, self.day, url(key), None, NOT_IN_ANSWER[source]))
-        self.fetched.update((source, kind, k) for k in list(found) + list(missing))
+        self.fetched.update((source, kind, k) for k in list(answer.found) + list(answer.missing))
+        self.faults.update({(source, kind, k): answer.reason for k in answer.absent})
 
     def _batch(self, source: str, kind: str, keys: list[str], fetch, url) -> None:
         """One batch, split in two on HTTP 400 so that one bad identifier cannot sink the others."""
         try:
-            found, missing = fetch(keys)
+            answer = fetch(keys)
         except FetchError as err:
             if err.status == 400 and len(keys) > 1:
                 self._plan(2)
@@ -79,7 +80,7 @@ class Refresher:
             return
         finally:
             self.bar.update(1)
-        self._store(source, kind, found, missing, url)
+        self._store(source, kind, answer, url)
 
     def crossref(self, dois: list[str]) -> None:
         dois = [d for d in dict.fromkeys(dois) if ("crossref", "doi", d) not in self.fetched]
@@ -98,33 +99,34 @@ class Refresher:
             self._batch("pubmed", "pmid", batch, lambda b: pubmed.fetch_summaries(self.client, b), lambda k: pubmed.lookup_url(base, k))
 
     def pubmed_by_doi(self, dois: list[str]) -> None:
-        """Search PubMed for DOIs, summarise the hits, and index which PMID carries which DOI."""
+        """Search PubMed for DOIs, summarise all the hits together, and index which PMID carries which DOI."""
         base = self.client.config.ncbi_url
         batches = pubmed.plan_batches(list(dict.fromkeys(dois)), pubmed.SEARCH_BATCH)
         self._plan(len(batches))
+        searched, hits = [], []
         for batch in batches:
             try:
-                hits = pubmed.search_dois(self.client, batch)
+                hits += pubmed.search_dois(self.client, batch)
+                searched += batch
             except FetchError as err:
                 self.faults.update({("pubmed", "doi", d): str(err) for d in batch})
-                continue
             finally:
                 self.bar.update(1)
-            self.pubmed(hits)
-            docs, failed = {}, [p for p in hits if ("pubmed", "pmid", p) in self.faults]
-            for p in hits:
-                entry = self.cache.get("pubmed", "pmid", p)
-                if entry is not None and entry.status == FOUND and ("pubmed", "pmid", p) in self.fetched:
-                    docs[p] = entry.record
-            matches = pubmed.match_dois(batch, docs)
-            if failed:  # a hit we could not read might carry any of these DOIs: claim nothing for the unmatched ones
-                fault = f"could not read PubMed records {', '.join(failed[:5])} found by the search"
-                self.faults.update({("pubmed", "doi", d): fault for d, ps in matches.items() if not ps})
-                matches = {d: ps for d, ps in matches.items() if ps}
-            for d, pmids in matches.items():
-                self.cache.put(Entry("pubmed", "doi", d, FOUND if pmids else NOT_FOUND, self.day, pubmed.search_url(base, d),
-                                     {"pmids": pmids} if pmids else None,
-                                     "PMIDs whose ESummary articleids carry this DOI" if pmids else "no PubMed record carries this DOI"))
+        self.pubmed(hits)
+        docs, failed = {}, [p for p in hits if ("pubmed", "pmid", p) in self.faults]
+        for p in hits:
+            entry = self.cache.get("pubmed", "pmid", p)
+            if entry is not None and entry.status == FOUND and ("pubmed", "pmid", p) in self.fetched:
+                docs[p] = entry.record
+        matches = pubmed.match_dois(searched, docs)
+        if failed:  # a hit we could not read might carry any of these DOIs: claim nothing for the unmatched ones
+            fault = f"could not read PubMed records {', '.join(failed[:5])} found by the search"
+            self.faults.update({("pubmed", "doi", d): fault for d, ps in matches.items() if not ps})
+            matches = {d: ps for d, ps in matches.items() if ps}
+        for d, pmids in matches.items():
+            self.cache.put(Entry("pubmed", "doi", d, FOUND if pmids else NOT_FOUND, self.day, pubmed.search_url(base, d),
+                                 {"pmids": pmids} if pmids else None,
+                                 "PMIDs whose ESummary articleids carry this DOI" if pmids else "no PubMed record carries this DOI"))
 
     def openalex(self, kind: str, keys: list[str]) -> None:
         base = self.client.config.openalex_url
@@ -145,7 +147,7 @@ def _run_parallel(jobs: list[Callable[[], None]], stop: threading.Event) -> None
             job()
         except Cancelled:
             pass
-        except BaseException as err:  # a bug: stop the others and report it in the main thread
+        except Exception as err:  # noqa: BLE001 -- a bug: stop the other threads, re-raise it in the main thread
             errors.append(err)
             stop.set()
 

@@ -10,20 +10,24 @@ retries inside the adapter, out of the pacer's sight.
 API keys travel only in request parameters. Error messages are built here from
 the status and the server's text with every key value replaced by ``***``, and
 the underlying ``requests`` exception is not chained, because its text holds
-the full URL, keys included.
+the full URL, keys included. For the same reason a filter redacts urllib3's
+debug log lines while a client is open.
 """
 from __future__ import annotations
 
 import email.utils
+import logging
 import re
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass, field
+from typing import Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from .config import Config, HEADROOM, ResolveError
+from .config import HEADROOM, Config, ResolveError
 
 SENSITIVE_PARAMS = frozenset({"api_key", "email", "mailto"})
 """Query parameters that are stripped from every URL the resolver stores or shows."""
@@ -36,6 +40,20 @@ class FetchError(ResolveError):
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)
         self.status = status
+
+
+@dataclass
+class Answer:
+    """What one batch request established, identifier by identifier."""
+
+    found: dict[str, dict]
+    """Normalised identifier -> record as served."""
+    missing: list[str]
+    """Identifiers the source says it does not hold."""
+    absent: list[str] = field(default_factory=list)
+    """Identifiers a cut-short answer says nothing about (a fault: nothing is stored for them)."""
+    reason: str = ""
+    """Why ``absent`` is not empty."""
 
 
 class Cancelled(Exception):
@@ -151,6 +169,21 @@ def _server_text(response: requests.Response, limit: int = 200) -> str:
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
+class _RedactLogs(logging.Filter):
+    """Takes key values out of urllib3's debug log lines, which print every request URL."""
+
+    def __init__(self, redact: Redactor):
+        super().__init__()
+        self.redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.redact(record.getMessage()), ()
+        return True
+
+
+URLLIB3_LOG = logging.getLogger("urllib3.connectionpool")
+
+
 class Client:
     """One ``requests.Session`` with a pacer per source and counters of what was sent.
 
@@ -168,8 +201,10 @@ class Client:
         self.pacers: dict[str, Pacer] = {}
         self.stats: dict[str, Counter] = {}
         self._lock = threading.Lock()
+        self._log_filter = _RedactLogs(self.redact)
+        URLLIB3_LOG.addFilter(self._log_filter)
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -177,6 +212,7 @@ class Client:
 
     def close(self) -> None:
         self.session.close()
+        URLLIB3_LOG.removeFilter(self._log_filter)
 
     def pacer(self, source: str) -> Pacer:
         with self._lock:
@@ -214,10 +250,14 @@ class Client:
                     response = self.session.post(url, data=params, timeout=timeout)
                 else:
                     response = self.session.get(url, params=params, timeout=timeout)
+            except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
+                raise FetchError(self.redact(f"{sanitize_url(url)} is not a usable URL; check the CLAIMLEDGER_*_URL variables")) from None
             except requests.Timeout:
                 reason, status = f"no answer from {host} within the timeout", None
             except requests.ConnectionError:
                 reason, status = f"could not connect to {host}", None
+            except requests.RequestException as err:  # e.g. an answer cut off mid-body (ChunkedEncodingError)
+                reason, status = f"the connection to {host} broke ({type(err).__name__})", None
             else:
                 pacer.adapt(response.headers)
                 status = response.status_code

@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlencode
 
 from .compare import RETRACTION, Notice, Work, normalise_doi
-from .http import Client, FetchError
+from .http import Answer, Client, FetchError
 
 SELECT = "id,doi,display_name,publication_year,is_retracted,ids,authorships,primary_location,type"
 MAX_BATCH = 100
@@ -20,7 +20,7 @@ MAX_BATCH = 100
 
 def bare_doi(value: str | None) -> str:
     """``https://doi.org/10.1/x`` -> ``10.1/x`` (lower-case)."""
-    return normalise_doi(re.sub(r"^https?://(dx\.)?doi\.org/", "", value or "", flags=re.I))
+    return normalise_doi(re.sub(r"^https?://(dx\.)?doi\.org/", "", value or "", flags=re.IGNORECASE))
 
 
 def bare_pmid(value: str | None) -> str:
@@ -33,8 +33,8 @@ def lookup_url(base: str, kind: str, key: str) -> str:
     return f"{base}/works?{urlencode({'filter': f'{kind}:{key}'}, safe=':/')}"
 
 
-def fetch_batch(client: Client, kind: str, keys: list[str]) -> tuple[dict[str, dict], list[str]]:
-    """Works for DOIs or PMIDs (``kind``) in one request: ``({key: work}, [keys OpenAlex does not hold])``."""
+def fetch_batch(client: Client, kind: str, keys: list[str]) -> Answer:
+    """Works for DOIs or PMIDs (``kind``) in one request: the works found, the keys OpenAlex does not hold."""
     config = client.config
     params = {"filter": f"{kind}:" + "|".join(keys), "per-page": str(max(len(keys), 1)), "select": SELECT,
               "api_key": config.openalex_api_key}
@@ -45,17 +45,17 @@ def fetch_batch(client: Client, kind: str, keys: list[str]) -> tuple[dict[str, d
     if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
         raise FetchError("the answer is not an OpenAlex work list (no results)")
     key_of = (lambda w: bare_doi(w.get("doi"))) if kind == "doi" else (lambda w: bare_pmid((w.get("ids") or {}).get("pmid")))
-    wanted = {normalise_doi(k) if kind == "doi" else k for k in keys}
+    wanted = list(dict.fromkeys(normalise_doi(k) if kind == "doi" else k for k in keys))
     found = {}
     for w in results:
         k = key_of(w)
         if k in wanted:
             found[k] = w
-    missing = [k for k in keys if (normalise_doi(k) if kind == "doi" else k) not in found]
+    missing = [k for k in wanted if k not in found]
     count = (data.get("meta") or {}).get("count")
     if missing and (not isinstance(count, int) or count > len(results)):
-        raise FetchError(f"partial batch: OpenAlex reports {count} results but sent {len(results)}", 200)
-    return found, missing
+        return Answer(found, [], missing, f"partial batch: OpenAlex reports {count} results but sent {len(results)}")
+    return Answer(found, missing)
 
 
 def parse_work(work: dict) -> Work:

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from .compare import CONCERN, CORRECTION, RETRACTION, Notice, Work, normalise_doi, year_of
 from .config import TOOL
-from .http import Client, FetchError
+from .http import Answer, Client, FetchError
 
 SUMMARY_BATCH = 500
 SEARCH_BATCH = 200
@@ -34,7 +34,7 @@ REFERENCE_KINDS = {
     "expression of concern in": CONCERN,
     "erratum in": CORRECTION, "corrected and republished in": CORRECTION,
 }
-_DOI_IN_TEXT = re.compile(r"doi:\s*(10\.\S+?)\.?(?:\s|$)", re.I)
+_DOI_IN_TEXT = re.compile(r"doi:\s*(10\.\S+?)\.?(?:\s|$)", re.IGNORECASE)
 
 
 def _params(config, **params) -> dict:
@@ -63,11 +63,12 @@ def plan_batches(ids: list[str], size: int = SUMMARY_BATCH) -> list[list[str]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
-def fetch_summaries(client: Client, pmids: list[str]) -> tuple[dict[str, dict], list[str]]:
-    """ESummary documents for PMIDs in one request: ``({pmid: document}, [unknown pmids])``.
+def fetch_summaries(client: Client, pmids: list[str]) -> Answer:
+    """ESummary documents for PMIDs in one request: the documents found, the PMIDs PubMed does not know.
 
-    Raises :class:`FetchError` when the answer has no ``result`` (NCBI sends
-    ``{"error": ...}`` or ``esummaryresult`` messages then), or leaves out some PMIDs.
+    PMIDs the answer leaves out are ``absent``. Raises :class:`FetchError`
+    when the answer has no ``result`` (NCBI sends ``{"error": ...}`` or
+    ``esummaryresult`` messages then).
     """
     config = client.config
     method = "POST" if len(pmids) > POST_ABOVE else "GET"
@@ -85,9 +86,8 @@ def fetch_summaries(client: Client, pmids: list[str]) -> tuple[dict[str, dict], 
             unknown.append(pmid)
         else:
             found[pmid] = doc
-    if absent:
-        raise FetchError(f"partial batch: ESummary left out {len(absent)} of {len(pmids)} PMIDs ({', '.join(absent[:5])})", 200)
-    return found, unknown
+    reason = f"partial batch: ESummary left out {len(absent)} of {len(pmids)} PMIDs ({', '.join(absent[:5])})" if absent else ""
+    return Answer(found, unknown, absent, reason)
 
 
 def search_dois(client: Client, dois: list[str]) -> list[str]:
