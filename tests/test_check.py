@@ -340,3 +340,13 @@ def test_semantic_matching(mini):
     assert checker.check_sentence("Acupuncture treatment carries very little danger")[0].claim_id == "acupuncture-safe"
     assert checker.check_sentence("Needles trigger the release of the body's natural opioids")[0].claim_id == "endorphin-release"
     assert checker.check_sentence("The bakery sells fresh bread on Sundays") == []
+
+
+def test_generic_effect_words_alone_do_not_make_a_match(repo_ledger):
+    """Sharing only words of effect and evidence ("proven", "reduce") with a claim is not a match."""
+    import claimledger
+    from claimledger.match import ClaimIndex
+
+    index = ClaimIndex.from_ledger(claimledger.load(repo_ledger))
+    assert index.search("Ginger tea is proven to reduce swelling.") == []
+    assert [m.claim_id for m in index.search("Acupuncture has been shown to decrease the pain people feel every day.")][:1] == ["decreases-daily-pain"]

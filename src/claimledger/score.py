@@ -23,6 +23,10 @@ documented in ``docs/grading.md`` and each has a table-driven test. In short:
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
+import numpy as np
 import pandas as pd
 
 VERDICTS = ["supported", "partly_supported", "mixed", "weak_or_indirect", "contradicted",
@@ -51,6 +55,175 @@ def _lower_certainty(c: str, steps: int = 1) -> str:
     return CERTAINTIES[min(CERTAINTIES.index(c) + steps, len(CERTAINTIES) - 1)]
 
 
+# The decisions of rules 6-7, in order of precedence (see :func:`decide`); the last is the fallback.
+DECISIONS = [("mixed", "only-mixed"), ("weak_or_indirect", "preclinical-only"), ("supported", "direct-support"),
+             ("partly_supported", "limited-support"), ("weak_or_indirect", "weak-support"), ("contradicted", "opposed"),
+             ("weak_or_indirect", "weak-opposition"), ("partly_supported", "support-outweighs"),
+             ("contradicted", "opposition-outweighs"), ("mixed", "balanced")]
+
+# Implementation note: the grading is vectorised with numpy over integer codes (claims, units, vocabulary
+# values), never over string keys, so that it grows linearly with the ledger (benchmarks/bench_report.py).
+_SUP, _OPP, _MIX, _OTHER = 0, 1, 2, 3  # side of a stance
+_DIRECT, _INDIRECT, _PRECLINICAL = 0, 1, 2  # kind of directness
+
+
+def _coded(values) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``values`` and the distinct values as strings, missing as "" (``astype("string").fillna("")``)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(uniques).astype("string").fillna("").to_numpy(dtype=object)
+
+
+def _sides(stances) -> np.ndarray:
+    return np.array([_SUP if s == "supports" else _OPP if s in AGAINST else _MIX if s == "mixed" else _OTHER
+                     for s in stances], dtype=np.int8)
+
+
+def _directness_kinds(directness) -> np.ndarray:
+    return np.array([_DIRECT if d == "direct" else _PRECLINICAL if d in PRECLINICAL else _INDIRECT
+                     for d in directness], dtype=np.int8)
+
+
+def _certainty_index(certainty) -> np.ndarray:
+    """Position of each certainty on CERTAINTIES (0 = high), -1 when it is not one of them."""
+    return np.array([CERTAINTIES.index(c) if c in CERTAINTIES else -1 for c in certainty], dtype=np.int64)
+
+
+def _desc_rank(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense rank of ``values``, largest first, and the number of distinct values."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return len(uniques) - 1 - codes, len(uniques)
+
+
+def _order(*keys: tuple[np.ndarray, int]) -> np.ndarray:
+    """Stable sort order by several non-negative integer keys (primary first), each given with its number of values."""
+    total = 1
+    for _, size in keys:
+        total *= max(size, 1)
+    if total < 2 ** 62:  # one combined int64 key sorts much faster than np.lexsort
+        combined = np.zeros(len(keys[0][0]), dtype=np.int64)
+        for k, size in keys:
+            combined = combined * max(size, 1) + k
+        return np.argsort(combined, kind="stable")
+    return np.lexsort([k for k, _ in reversed(keys)])
+
+
+def _weigh(claim, sensitive, stance, directness, certainty, comparator):
+    """Weights of links (rule 5) from coded columns, each a ``(codes, labels)`` pair; ``sensitive`` flags the
+    claims whose category is comparator-sensitive. Returns weight, uncontrolled, and the weight's
+    descending dense rank with its number of values."""
+    pts = np.array([float(CERTAINTY_POINTS.get(c, 1.0)) for c in certainty[1]])
+    factor = np.array([float(DIRECTNESS_FACTOR.get(d, 0.25)) for d in directness[1]])
+    supports = np.array([s == "supports" for s in stance[1]], dtype=bool)
+    controlled = np.array([c in CONTROLLED for c in comparator[1]], dtype=bool)
+    uncontrolled = supports[stance[0]] & ~controlled[comparator[0]] & sensitive[claim]
+    # weight = points x factor x comparator factor, tabulated over (certainty, directness, uncontrolled)
+    table = (pts[:, None, None] * factor[None, :, None]) * np.array([1.0, 0.75])[None, None, :]
+    rank, n_weights = _desc_rank(table.ravel())
+    flat = (certainty[0] * len(factor) + directness[0]) * 2 + uncontrolled
+    return table.ravel()[flat], uncontrolled, rank[flat], n_weights
+
+
+def _collapse(claim, n_claims, unit, n_units, weight_rank, n_weights, year_rank, n_years):
+    """Rule 4: one row per (claim, unit), represented by its heaviest, then most recent, then first link.
+
+    Arguments are integer codes per link (unit codes in the order of the unit names; ranks 0 = heaviest,
+    most recent). Returns the representative links, by claim and heaviest first (ties in unit order),
+    and the number of links of each unit."""
+    # One sort by claim, weight, unit, year (stable): each unit's first link is its representative, and
+    # the representatives come out in the final order.
+    order = _order((claim, n_claims), (weight_rank, n_weights), (unit, n_units), (year_rank, n_years))
+    codes, _ = pd.factorize(claim[order].astype(np.int64) * max(n_units, 1) + unit[order])  # units, as they appear
+    seen = np.maximum.accumulate(np.concatenate([[-1], codes]))[:-1]  # highest unit number before each link
+    return order[codes > seen], np.bincount(codes)
+
+
+def _rank_in_claim(claim: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each run of equal (sorted) claim codes."""
+    pos = np.arange(len(claim))
+    start = np.ones(len(claim), dtype=bool)
+    start[1:] = claim[1:] != claim[:-1]
+    return pos - np.maximum.accumulate(np.where(start, pos, 0))
+
+
+def _group_sum(values: np.ndarray, claim: np.ndarray, n_claims: int) -> np.ndarray:
+    # pandas' grouped sum (compensated, in row order) keeps the sums, and so the S >= 2A ties, exactly as before
+    out = np.zeros(n_claims)
+    if len(values):
+        s = pd.Series(values).groupby(claim, sort=False).sum()
+        out[s.index.to_numpy()] = s.to_numpy()
+    return out
+
+
+def _strong(c: np.ndarray) -> np.ndarray:
+    """Certainty index is high or moderate."""
+    return (c >= 0) & (c <= 1)
+
+
+def _decide(claim, n_claims, side, refutes, dkind, cert, weight):
+    """Rules 6-8 over units grouped by claim (codes ascending), heaviest first within each claim.
+
+    ``side``, ``dkind`` and ``cert`` are per-unit codes (see _sides, _directness_kinds, _certainty_index),
+    ``refutes`` flags stance ``refutes``. Returns, per claim, the index into DECISIONS (-1 for a claim
+    without units) and the certainty index (-1 for none)."""
+    n_u = len(claim)
+    sup, opp, mix = side == _SUP, side == _OPP, side == _MIX
+    clinical = dkind != _PRECLINICAL
+    w_half = weight * np.where(mix, 0.5, 1.0)
+    S = _group_sum(np.where(sup | mix, w_half, 0.0), claim, n_claims)
+    A = _group_sum(np.where(opp | mix, w_half, 0.0), claim, n_claims)
+    count = lambda m: np.bincount(claim[m], minlength=n_claims)
+    has_units, nonmix = count(np.ones(n_u, dtype=bool)) > 0, count(~mix)
+    sup_clin, opp_clin, sup_n = count(sup & clinical), count(opp & clinical), count(sup)
+
+    def first(mask):  # per claim, its heaviest unit in mask; n_u (a missing unit) if none
+        idx = np.flatnonzero(mask)
+        out = np.full(n_claims, n_u, dtype=np.intp)
+        c = claim[idx]
+        keep = np.ones(len(idx), dtype=bool)
+        keep[1:] = c[1:] != c[:-1]
+        out[c[keep]] = idx[keep]
+        return out
+
+    # a missing unit has no certainty, directness "" (clinical, not direct) and stance ""
+    cert_x, dkind_x, refutes_x = np.append(cert, -1), np.append(dkind, _INDIRECT), np.append(refutes, False)
+    bs_any, bo_any = first(sup | mix), first(opp | mix)
+    bs, bo = first(sup & clinical), first(opp & clinical)
+    bs = np.where(bs < n_u, bs, bs_any)
+    b_all = first(np.ones(n_u, dtype=bool))
+    bs_c, bo_c = cert_x[bs], cert_x[bo]
+    direct_sup = dkind_x[bs] == _DIRECT
+    strong = _strong(bs_c)
+    only_mixed = nonmix == 0
+    preclinical_only = (sup_n > 0) & (sup_clin == 0) & (opp_clin == 0)
+    opposed_ok = refutes_x[bo] & (bo_c >= 0) & (bo_c <= 2) | _strong(bo_c)
+    conds = [
+        (only_mixed, b_all),
+        (preclinical_only, bs_any),
+        ((S > 0) & (A == 0) & direct_sup & strong, bs),
+        ((S > 0) & (A == 0) & ((direct_sup & (bs_c == 2)) | (~direct_sup & strong)), bs),
+        ((S > 0) & (A == 0), bs),
+        ((A > 0) & (S == 0) & (opp_clin > 0) & opposed_ok, bo),
+        ((A > 0) & (S == 0), bo_any),
+        ((S >= 2 * A) & direct_sup & strong, bs),
+        ((A >= 2 * S) & (opp_clin > 0), np.where(bo < n_u, bo, bo_any)),
+    ]
+    decision = np.select([c for c, _ in conds], np.arange(len(conds)), default=len(conds))
+    basis = np.select([c for c, _ in conds], [b for _, b in conds], default=n_u)
+
+    def after_indirectness(u):  # rule 8: one level lower if indirect, two if preclinical
+        c, d = cert_x[u], dkind_x[u]
+        lowered = np.minimum(c + np.where(d == _DIRECT, 0, np.where(d == _PRECLINICAL, 2, 1)), len(CERTAINTIES) - 1)
+        return np.where(c < 0, -1, lowered)
+
+    certainty = after_indirectness(basis)
+    # balanced: the lower of the best certainty on each side ("" counts as lowest unless the other side has none)
+    c1, c2 = after_indirectness(bs_any), after_indirectness(bo_any)
+    r1, r2 = np.where(c1 < 0, 9, c1), np.where(c2 < 0, 9, c2)
+    balanced = decision == len(conds)
+    certainty = np.where(balanced, np.where((r1 >= r2) | (c2 < 0), c1, c2), certainty)
+    return np.where(has_units, decision, -1), np.where(has_units, certainty, -1)
+
+
 def evidence_units(links: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
     """Collapse usable links into units of evidence and weigh them (rules 4-5).
 
@@ -65,29 +238,19 @@ def evidence_units(links: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
         df[col] = df[col].astype("string").fillna("")
     body = df["evidence_body"].astype("string").fillna("")
     df["unit"] = body.where(body != "", "cit:" + df["citation_id"].astype(str))
-    category = df["claim_id"].map(categories).astype("string").fillna("")
-    pts = df["certainty"].map(CERTAINTY_POINTS).astype(float).fillna(1.0)
-    factor = df["directness"].map(DIRECTNESS_FACTOR).astype(float).fillna(0.25)
-    df["uncontrolled"] = ((df["stance"] == "supports") & ~df["comparator"].isin(CONTROLLED)
-                          & category.isin(COMPARATOR_SENSITIVE)).astype(bool)
-    df["weight"] = pts * factor * df["uncontrolled"].map({True: 0.75, False: 1.0}).astype(float)
+    claim, claim_ids = pd.factorize(df["claim_id"], sort=True, use_na_sentinel=False)
+    sensitive = pd.Series(claim_ids).map(categories).astype("string").fillna("").isin(COMPARATOR_SENSITIVE).to_numpy()
+    coded = [_coded(df[col]) for col in ("stance", "directness", "certainty", "comparator")]
+    weight, uncontrolled, w_rank, n_w = _weigh(claim, sensitive, *coded)
+    df["uncontrolled"] = uncontrolled
+    df["weight"] = weight
     df["year"] = pd.to_numeric(df["year"], errors="coerce").fillna(0)
-    df = df.sort_values(["claim_id", "unit", "weight", "year"], ascending=[True, True, False, False], kind="stable")
-    size = df.groupby(["claim_id", "unit"], sort=False, observed=True)["citation_id"].transform("size")
-    df["members"] = size.astype(int)
-    units = df.drop_duplicates(["claim_id", "unit"], keep="first")
-    return units.sort_values(["claim_id", "weight"], ascending=[True, False], kind="stable").reset_index(drop=True)
-
-
-def _first(frame: pd.DataFrame, mask, cols) -> pd.DataFrame:
-    """Per claim, the heaviest unit among ``mask`` (units are sorted heaviest first)."""
-    return frame[mask].drop_duplicates("claim_id").set_index("claim_id")[cols]
-
-
-def _certainty_after_indirectness(certainty: pd.Series, directness: pd.Series) -> pd.Series:
-    steps = directness.map(lambda d: 0 if d == "direct" else (2 if d in PRECLINICAL else 1))
-    idx = certainty.map({c: i for i, c in enumerate(CERTAINTIES)}).astype(float) + steps.astype(float)
-    return idx.clip(upper=len(CERTAINTIES) - 1).map(lambda i: CERTAINTIES[int(i)] if pd.notna(i) else "")
+    unit, unit_names = pd.factorize(df["unit"], sort=True)
+    y_rank, n_y = _desc_rank(df["year"].to_numpy())
+    rep, members = _collapse(claim, len(claim_ids), unit, len(unit_names), w_rank, n_w, y_rank, n_y)
+    units = df.iloc[rep].reset_index(drop=True)
+    units["members"] = members.astype(int)
+    return units
 
 
 def decide(units: pd.DataFrame) -> pd.DataFrame:
@@ -99,76 +262,52 @@ def decide(units: pd.DataFrame) -> pd.DataFrame:
     both sides (support-outweighs when S >= 2A with direct moderate+ support;
     opposition-outweighs when A >= 2S with clinical opposition; else balanced).
     """
-    u = units
-    st = u["stance"]
-    clinical = ~u["directness"].isin(PRECLINICAL)
-    is_sup, is_opp, is_mix = st == "supports", st.isin(AGAINST), st == "mixed"
-    w_half = u["weight"] * is_mix.map({True: 0.5, False: 1.0}).astype(float)
-    g = u.assign(S=w_half.where(is_sup | is_mix, 0.0), A=w_half.where(is_opp | is_mix, 0.0),
-                 nonmix=(~is_mix).astype(int), sup_clin=(is_sup & clinical).astype(int),
-                 opp_clin=(is_opp & clinical).astype(int), sup_n=is_sup.astype(int))
-    agg = g.groupby("claim_id", sort=False).agg(S=("S", "sum"), A=("A", "sum"), nonmix=("nonmix", "sum"),
-                                                sup_clin=("sup_clin", "sum"), opp_clin=("opp_clin", "sum"), sup_n=("sup_n", "sum"))
-    cols = ["stance", "directness", "certainty", "citation_id"]
-    bs = _first(u, is_sup & clinical, cols).reindex(agg.index)
-    bs_any = _first(u, is_sup | is_mix, cols).reindex(agg.index)
-    bs = bs.fillna(bs_any)
-    bo = _first(u, is_opp & clinical, cols).reindex(agg.index)
-    bo_any = _first(u, is_opp | is_mix, cols).reindex(agg.index)
-    b_all = _first(u, pd.Series(True, index=u.index), cols).reindex(agg.index)
-    bs_c, bo_c = bs["certainty"].fillna(""), bo["certainty"].fillna("")
-    direct_sup = bs["directness"].fillna("") == "direct"
-    strong = bs_c.isin(["high", "moderate"])
-    S, A = agg["S"], agg["A"]
-    only_mixed = agg["nonmix"] == 0
-    preclinical_only = (agg["sup_n"] > 0) & (agg["sup_clin"] == 0) & (agg["opp_clin"] == 0)
-    opposed_ok = (bo["stance"].fillna("") == "refutes") & bo_c.isin(["high", "moderate", "low"]) | bo_c.isin(["high", "moderate"])
-    conds = [
-        ("mixed", "only-mixed", only_mixed, b_all),
-        ("weak_or_indirect", "preclinical-only", preclinical_only, bs_any),
-        ("supported", "direct-support", (S > 0) & (A == 0) & direct_sup & strong, bs),
-        ("partly_supported", "limited-support", (S > 0) & (A == 0) & ((direct_sup & (bs_c == "low")) | (~direct_sup & strong)), bs),
-        ("weak_or_indirect", "weak-support", (S > 0) & (A == 0), bs),
-        ("contradicted", "opposed", (A > 0) & (S == 0) & (agg["opp_clin"] > 0) & opposed_ok, bo),
-        ("weak_or_indirect", "weak-opposition", (A > 0) & (S == 0), bo_any),
-        ("partly_supported", "support-outweighs", (S >= 2 * A) & direct_sup & strong, bs),
-        ("contradicted", "opposition-outweighs", (A >= 2 * S) & (agg["opp_clin"] > 0), bo.fillna(bo_any)),
-    ]
-    verdict = pd.Series("mixed", index=agg.index, dtype=object)
-    rule = pd.Series("balanced", index=agg.index, dtype=object)
-    basis_c = pd.Series("", index=agg.index, dtype=object)
-    basis_d = pd.Series("", index=agg.index, dtype=object)
-    done = pd.Series(False, index=agg.index)
-    for v, r, mask, basis in conds:
-        m = mask.fillna(False).astype(bool) & ~done
-        verdict[m], rule[m] = v, r
-        basis_c[m], basis_d[m] = basis.loc[m, "certainty"], basis.loc[m, "directness"]
-        done |= m
-    cert = _certainty_after_indirectness(basis_c.fillna(""), basis_d.fillna(""))
-    # balanced: the lower of the best certainty on each side
-    bal = rule == "balanced"
-    if bal.any():
-        c1 = _certainty_after_indirectness(bs_any["certainty"].fillna(""), bs_any["directness"].fillna(""))
-        c2 = _certainty_after_indirectness(bo_any["certainty"].fillna(""), bo_any["directness"].fillna(""))
-        rank = {c: i for i, c in enumerate(CERTAINTIES)}
-        lower = [a if rank.get(a, 9) >= rank.get(b, 9) or not b else b for a, b in zip(c1[bal], c2[bal])]
-        cert[bal] = lower
-    return pd.DataFrame({"verdict": verdict, "rule": rule, "certainty": cert.fillna("")})
+    claim, claim_ids = pd.factorize(units["claim_id"], use_na_sentinel=False)  # claims in order of appearance
+    order = np.argsort(claim, kind="stable")
+    st, dr, ce = (_coded(units[col]) for col in ("stance", "directness", "certainty"))
+    decision, cert = _decide(claim[order], len(claim_ids), _sides(st[1])[st[0][order]], (st[1] == "refutes")[st[0][order]],
+                             _directness_kinds(dr[1])[dr[0][order]], _certainty_index(ce[1])[ce[0][order]],
+                             units["weight"].to_numpy(dtype=float)[order])
+    return pd.DataFrame({"verdict": pd.Series(np.array([v for v, _ in DECISIONS], dtype=object)[decision], dtype=object),
+                         "rule": pd.Series(np.array([r for _, r in DECISIONS], dtype=object)[decision], dtype=object),
+                         "certainty": np.array(CERTAINTIES + [""], dtype=object)[cert].tolist()}
+                        ).set_axis(pd.Index(claim_ids, name="claim_id"))
 
 
-def _unit_phrases(u: pd.DataFrame) -> pd.Series:
-    design = u["design"].map(DESIGN_LABEL).fillna(u["design"]).astype(str)
-    plural = design.where(~design.str.endswith("analysis"), design.str[:-8] + "analyses")
-    plural = plural.where(design.str.endswith("analysis"), design + "s")
-    cid = u["citation_id"].astype(str)
-    who = design + " " + cid
-    many = u["members"] > 1
-    who = who.where(~many, u["members"].astype(str) + " " + plural + " pooling overlapping trials (one body of evidence, led by " + cid + ")")
-    return who + " " + u["directness"].map(DIRECTNESS_LABEL).fillna("") + " (" + u["certainty"].str.replace("_", " ") + " certainty)"
+def _positions(values: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Position of each of ``values`` (as str) among the unique ``ids``, -1 where absent."""
+    values = values.astype(str)
+    if isinstance(values.array, pd.arrays.ArrowStringArray) and isinstance(ids.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.array(values.array)
+        found = pc.index_in(values, value_set=pa.array(ids.array).cast(values.type))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return pd.Index(ids).get_indexer(pd.Index(uniques))[codes] if len(uniques) else codes.astype(np.intp)
 
 
-def _top(u: pd.DataFrame, mask, n: int) -> pd.DataFrame:
-    return u[mask].groupby("claim_id", sort=False).head(n)
+def _top(idx: np.ndarray, claim: np.ndarray, n_claims: int, k: int):
+    """Of units ``idx`` (grouped by claim, heaviest first), each claim's ``k`` heaviest: the units, their
+    rank in the claim, and per claim (as lists) where its run starts and how long it is."""
+    rank = _rank_in_claim(claim[idx])
+    keep = rank < k
+    counts = np.bincount(claim[idx[keep]], minlength=n_claims)
+    return idx[keep], rank[keep], (np.cumsum(counts) - counts).tolist(), counts.tolist()
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector. Assembling a few hundred thousand small lists (which form no
+    cycles) otherwise sets off repeated full collections that cost more than the assembly itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFrame, searches: pd.DataFrame) -> pd.DataFrame:
@@ -178,61 +317,131 @@ def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFr
     overridden, override_reason, certainty, reason, citations (deciding ids,
     best first), retracted_citations, n_links, n_searches, rule.
     """
+    with _gc_paused():
+        return _grade_claims(claims, links, citations, searches)
+
+
+def _grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFrame, searches: pd.DataFrame) -> pd.DataFrame:
+    """The work of :func:`grade_claims`, over integer codes (see the implementation note above)."""
     ids = claims["claim_id"].astype(str)
-    cats = pd.Series(claims["category"].astype(str).to_numpy(), index=ids)
-    cit = citations[["citation_id", "design", "year", "evidence_body", "retracted"]]
-    lk = links.merge(cit, on="citation_id", how="left")
-    lk["claim_id"] = lk["claim_id"].astype(str)
-    lk["citation_id"] = lk["citation_id"].astype(str)
-    retracted = lk["retracted"].astype("boolean").fillna(False).astype(bool)
-    usable = lk[~retracted & (lk["stance"].astype(str) != "not_addressed")]
-    n_links = lk.groupby("claim_id").size().reindex(ids, fill_value=0)
-    n_search = (searches["claim_id"].astype(str).value_counts() if len(searches) else pd.Series(dtype=int)).reindex(ids, fill_value=0)
-    flagged = lk[retracted].groupby("claim_id")["citation_id"].agg(list).reindex(ids)
-    units = evidence_units(usable, cats)
-    dec = decide(units).reindex(ids) if len(units) else pd.DataFrame(index=ids, columns=["verdict", "rule", "certainty"])
+    n = len(ids)
+    sensitive = (pd.Series(claims["category"].astype(str).to_numpy()).astype("string").fillna("")
+                 .isin(COMPARATOR_SENSITIVE).to_numpy())
 
-    # Deciding citations and reason text, built from the heaviest units per side.
-    phrase = units.assign(phrase=_unit_phrases(units)) if len(units) else units.assign(phrase=[])
-    st = phrase["stance"] if len(phrase) else pd.Series(dtype=str)
-    def joined(mask, n):
-        t = _top(phrase, mask, n)
-        return t.groupby("claim_id", sort=False)["phrase"].agg("; ".join).reindex(ids), t.groupby("claim_id", sort=False)["citation_id"].agg(list).reindex(ids)
-    sup_txt, sup_ids = joined(st == "supports", 2)
-    opp_txt, opp_ids = joined(st.isin(AGAINST), 2)
-    mix_txt, mix_ids = joined(st == "mixed", 2)
-    top3 = {k: phrase[m].groupby("claim_id", sort=False)["citation_id"].agg(lambda s: list(s.head(3))).reindex(ids)
-            for k, m in (("sup", st == "supports"), ("opp", st.isin(AGAINST)), ("all", pd.Series(True, index=phrase.index)))}
-    uncontrolled = phrase[st == "supports"].groupby("claim_id")["uncontrolled"].any().reindex(ids, fill_value=False) if len(phrase) else pd.Series(False, index=ids)
+    # Links joined to their citation (a left merge, done once per distinct citation id).
+    claim = _positions(links["claim_id"], ids)
+    cit_codes, cit_ids = pd.factorize(links["citation_id"], use_na_sentinel=False)
+    key = "__link_citation__"
+    per_cit = (pd.DataFrame({"citation_id": cit_ids, key: np.arange(len(cit_ids))})
+               .merge(citations[["citation_id", "design", "year", "evidence_body", "retracted"]], on="citation_id", how="left"))
+    row_link = None
+    row_pc = cit_codes  # per joined row: its row in per_cit
+    if len(per_cit) != len(cit_ids):  # a repeated citation id repeats its links, as a left merge does
+        per_k = np.bincount(per_cit[key].to_numpy(), minlength=len(cit_ids))
+        reps = per_k[cit_codes]
+        row_link = np.repeat(np.arange(len(links)), reps)
+        offset = np.arange(len(row_link)) - np.repeat(np.cumsum(reps) - reps, reps)
+        row_pc = (np.cumsum(per_k) - per_k)[cit_codes][row_link] + offset
+        claim = claim[row_link]
+    pc_cit = pd.Index(cit_ids).astype(str)[per_cit[key].to_numpy()]
+    cid = pc_cit.to_numpy(dtype=object)
+    retracted = per_cit["retracted"].astype("boolean").fillna(False).astype(bool).to_numpy()[row_pc]
+    body = per_cit["evidence_body"].astype("string").fillna("")
+    unit_name = body.where(body != "", "cit:" + pd.Series(pc_cit, index=per_cit.index).astype(str))
+    unit_code, unit_names = pd.factorize(unit_name, sort=True)
+    y_rank, n_y = _desc_rank(pd.to_numeric(per_cit["year"], errors="coerce").fillna(0).to_numpy())
 
-    testable = claims["testable"].astype("boolean").fillna(True).to_numpy()
-    testable_reason = claims["testable_reason"].astype("string").fillna("").to_numpy()
+    def link_column(name):  # (codes per joined row, labels)
+        codes, labels = _coded(links[name])
+        return (codes if row_link is None else codes[row_link]), labels
+
+    stance, directness, certainty, comparator = (link_column(c) for c in ("stance", "directness", "certainty", "comparator"))
+
+    # Units of evidence (rules 2, 4, 5) and decisions (rules 6-8), over links of known claims.
+    rows = np.flatnonzero(~retracted & (stance[1] != "not_addressed")[stance[0]] & (claim >= 0))
+    u_claim, u_pc = claim[rows], row_pc[rows]
+    st, dr, ce, cm = ((col[0][rows], col[1]) for col in (stance, directness, certainty, comparator))
+    weight, uncontrolled, w_rank, n_w = _weigh(u_claim, sensitive, st, dr, ce, cm)
+    rep, members = _collapse(u_claim, n, unit_code[u_pc], len(unit_names), w_rank, n_w, y_rank[u_pc], n_y)
+    u_claim, u_pc, weight, uncontrolled = u_claim[rep], u_pc[rep], weight[rep], uncontrolled[rep]
+    u_st, u_dr, u_ce = st[0][rep], dr[0][rep], ce[0][rep]
+    side = _sides(st[1])[u_st]
+    decision, cert = _decide(u_claim, n, side, (st[1] == "refutes")[u_st], _directness_kinds(dr[1])[u_dr],
+                             _certainty_index(ce[1])[u_ce], weight)
+    verdicts = np.array([v for v, _ in DECISIONS] + [None], dtype=object)[decision].tolist()
+    rules = np.array([r for _, r in DECISIONS] + [None], dtype=object)[decision].tolist()
+    certainties = np.array(CERTAINTIES + [""], dtype=object)[cert].tolist()
+
+    # Reason phrases, built only for the heaviest two units per side of each claim.
+    design = [DESIGN_LABEL.get(d, d) for d in per_cit["design"].astype("string").fillna("").tolist()]
+    single = np.array([f"{d} {c}" for d, c in zip(design, cid)], dtype=object)
+    plural = [d[:-8] + "analyses" if d.endswith("analysis") else d + "s" for d in design]
+    tail = np.empty((len(dr[1]), len(ce[1])), dtype=object)
+    for i, d in enumerate(dr[1]):
+        for j, c in enumerate(ce[1]):
+            tail[i, j] = f" {DIRECTNESS_LABEL.get(d, '')} ({c.replace('_', ' ')} certainty)"
+
+    def phrases(p: np.ndarray) -> np.ndarray:
+        pc, m = u_pc[p], members[p]
+        who = single[pc]
+        many = np.flatnonzero(m > 1)
+        if len(many):
+            who[many] = [f"{k} {plural[c]} pooling overlapping trials (one body of evidence, led by {cid[c]})"
+                         for k, c in zip(m[many].tolist(), pc[many].tolist())]
+        return who + tail[u_dr[p], u_ce[p]]
+
+    def heaviest(mask: np.ndarray):
+        """Per claim, of its units in ``mask``: the reason text of the two heaviest, and the ids of the three
+        heaviest as one flat list with per-claim starts and counts."""
+        top, rank, starts, counts = _top(np.flatnonzero(mask), u_claim, n, 3)
+        text = np.full(n, "", dtype=object)
+        first, second = top[rank == 0], top[rank == 1]
+        text[u_claim[first]] = phrases(first)
+        text[u_claim[second]] = text[u_claim[second]] + "; " + phrases(second)
+        return text.tolist(), cid[u_pc[top]].tolist(), starts, counts
+
+    sup_txt, sup_ids, sup_at, sup_n = heaviest(side == _SUP)
+    opp_txt, opp_ids, opp_at, opp_n = heaviest(side == _OPP)
+    mix_txt, mix_ids, mix_at, mix_n = heaviest(side == _MIX)
+    top, _, all_at, all_n = _top(np.arange(len(side)), u_claim, n, 3)
+    all_ids = cid[u_pc[top]].tolist()
+    uncontrolled = (np.bincount(u_claim[(side == _SUP) & uncontrolled], minlength=n) > 0).tolist()
+    flagged: dict[int, list] = {}
+    for i, c in zip(claim[retracted].tolist(), cid[row_pc[retracted]].tolist()):
+        if i >= 0:
+            flagged.setdefault(i, []).append(c)
+    n_links = np.bincount(claim[claim >= 0], minlength=n)
+    n_search = _positions(searches["claim_id"], ids) if len(searches) else np.zeros(0, dtype=np.intp)
+    n_search = np.bincount(n_search[n_search >= 0], minlength=n)
+    n_links_l, n_search_l = n_links.tolist(), n_search.tolist()
+
+    testable = claims["testable"].astype("boolean").fillna(True).to_numpy().tolist()
+    testable_reason = claims["testable_reason"].astype("string").fillna("").to_numpy().tolist()
     override = claims["verdict_override"].astype("string").fillna("").to_numpy()
     override_reason = claims["override_reason"].astype("string").fillna("").to_numpy()
     heads = {"supported": "Supported by", "partly_supported": "Partly supported by", "mixed": "Evidence is mixed:",
              "weak_or_indirect": "Only weak or indirect evidence:", "contradicted": "Contradicted by"}
-    none = lambda v: v if isinstance(v, str) else ""
-    lst = lambda v: v if isinstance(v, list) else []
-    rows = []
-    for i, cid in enumerate(ids):
-        v, rule, cert = dec.iat[i, 0], dec.iat[i, 1], dec.iat[i, 2]
-        s_txt, o_txt, m_txt = none(sup_txt.iat[i]), none(opp_txt.iat[i]), none(mix_txt.iat[i])
+    reasons, decidings, bads = [], [], []
+    for i in range(n):
+        v = verdicts[i]
         if not testable[i]:
-            v, rule, cert, deciding = "untestable", "untestable", "", []
+            verdicts[i], rules[i], certainties[i], deciding = "untestable", "untestable", "", []
             reason = f"Not testable: {testable_reason[i]}" if testable_reason[i] else "Not testable."
-        elif not isinstance(v, str):
-            deciding, cert = [], ""
-            if n_links.iat[i] or n_search.iat[i]:
-                v, rule = "no_evidence_found", "no-evidence"
-                reason = (f"No evidence found after searching ({n_search.iat[i]} logged searches"
-                          + (f"; {n_links.iat[i]} citation(s) do not address it" if n_links.iat[i] else "") + ").")
+        elif v is None:
+            deciding = []
+            if n_links_l[i] or n_search_l[i]:
+                verdicts[i], rules[i] = "no_evidence_found", "no-evidence"
+                reason = (f"No evidence found after searching ({n_search_l[i]} logged searches"
+                          + (f"; {n_links_l[i]} citation(s) do not address it" if n_links_l[i] else "") + ").")
             else:
-                v, rule = "not_yet_searched", "not-searched"
+                verdicts[i], rules[i] = "not_yet_searched", "not-searched"
                 reason = "Not yet searched: no evidence links and no logged searches."
         else:
+            rule, s_txt, o_txt, m_txt = rules[i], sup_txt[i], opp_txt[i], mix_txt[i]
             if v == "contradicted":
                 parts = [f"{heads[v]} {o_txt or m_txt}"] + ([f"in favour: {s_txt}"] if s_txt else [])
-                deciding = lst(top3["opp"].iat[i]) or lst(top3["all"].iat[i])
+                deciding = (opp_ids[opp_at[i]:opp_at[i] + opp_n[i]] if opp_n[i]
+                            else all_ids[all_at[i]:all_at[i] + all_n[i]])
             else:
                 lead = s_txt or m_txt or o_txt
                 parts = [f"{heads[v]} {lead}"]
@@ -241,31 +450,43 @@ def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFr
                 if m_txt and lead is not m_txt:
                     parts.append(f"mixed: {m_txt}")
                 if rule in ("balanced", "support-outweighs", "opposition-outweighs"):
-                    deciding = list(dict.fromkeys(lst(sup_ids.iat[i]) + lst(opp_ids.iat[i]) + lst(mix_ids.iat[i])))[:4]
+                    deciding = list(dict.fromkeys(sup_ids[sup_at[i]:sup_at[i] + min(sup_n[i], 2)]
+                                                  + opp_ids[opp_at[i]:opp_at[i] + min(opp_n[i], 2)]
+                                                  + mix_ids[mix_at[i]:mix_at[i] + min(mix_n[i], 2)]))[:4]
                 else:
-                    deciding = lst(top3["sup"].iat[i]) or lst(top3["all"].iat[i])
+                    deciding = (sup_ids[sup_at[i]:sup_at[i] + sup_n[i]] if sup_n[i]
+                                else all_ids[all_at[i]:all_at[i] + all_n[i]])
             if rule == "preclinical-only":
                 parts.append("animal, healthy-volunteer and lab studies cannot show the effect in people with the condition")
-            if bool(uncontrolled.iat[i]):
+            if uncontrolled[i]:
                 parts.append("some support compares with usual care or medication rather than sham, which does not isolate a specific effect")
             reason = "; ".join(parts) + "."
-        bad = lst(flagged.iat[i])
+        bad = flagged.get(i, [])
         if bad:
             reason += f" Retracted and not counted: {', '.join(bad)}."
-        rows.append((cid, v, rule, cert, reason, deciding, bad))
-    out = pd.DataFrame(rows, columns=["claim_id", "computed_verdict", "rule", "certainty", "reason", "citations", "retracted_citations"])
-    out.insert(1, "statement", claims["statement"].astype(str).to_numpy())
-    out.insert(2, "category", claims["category"].astype(str).to_numpy())
-    out.insert(3, "verdict", [o or c for o, c in zip(override, out["computed_verdict"])])
-    out.insert(5, "overridden", override != "")
-    out.insert(6, "override_reason", override_reason)
-    out["n_links"] = n_links.to_numpy().astype(int)
-    out["n_searches"] = n_search.to_numpy().astype(int)
-    out = out[["claim_id", "statement", "category", "verdict", "computed_verdict", "overridden", "override_reason", "certainty",
-               "reason", "citations", "retracted_citations", "n_links", "n_searches", "rule"]]
-    out["verdict"] = pd.Categorical(out["verdict"], categories=VERDICTS)
-    out["computed_verdict"] = pd.Categorical(out["computed_verdict"], categories=VERDICTS)
-    return out
+        reasons.append(reason)
+        decidings.append(deciding)
+        bads.append(bad)
+    text = lambda values: pd.array(values, dtype="str")  # all str: what inferring the dtype would give, faster
+    computed = pd.Categorical(verdicts, categories=VERDICTS)
+    overridden = override != ""
+    return pd.DataFrame({
+        "claim_id": ids.array,
+        "statement": claims["statement"].astype(str).array,
+        "category": claims["category"].astype(str).array,
+        "verdict": (pd.Categorical([o or c for o, c in zip(override.tolist(), verdicts)], categories=VERDICTS)
+                    if overridden.any() else computed.copy()),
+        "computed_verdict": computed,
+        "overridden": overridden,
+        "override_reason": text(override_reason),
+        "certainty": text(certainties),
+        "reason": text(reasons),
+        "citations": decidings,
+        "retracted_citations": bads,
+        "n_links": n_links.astype(int),
+        "n_searches": n_search.astype(int),
+        "rule": text(rules),
+    })
 
 
 def grade_ledger(ledger) -> pd.DataFrame:

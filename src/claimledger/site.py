@@ -187,7 +187,11 @@ _JS = r"""
   list.appendChild(empty);
 
   function apply() {
-    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    // Light stemming so that "regenerate" finds "regeneration" and "releases" finds "release".
+    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean).map(function (w) {
+      var stem = w.replace(/(ations|ation|ions|ion|ings|ing|ed|es|e|s|ly)$/, "");
+      return stem.length >= 4 ? stem : w;
+    });
     var shown = 0;
     data.claims.forEach(function (c) {
       var ok = (!fv.value || c.verdict === fv.value) && (!fc.value || c.category === fc.value) &&
