@@ -61,7 +61,7 @@ def _read_arrow(body: str, header: list[str]) -> pd.DataFrame | None:
         table = pacsv.read_csv(
             io.BytesIO(body.encode("utf-8")),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
@@ -74,11 +74,16 @@ def _read_arrow(body: str, header: list[str]) -> pd.DataFrame | None:
 
 
 
-def _single_line_records(text: str) -> bool:
-    """True when no quoted value spans lines, so each line is one record."""
-    if '"' not in text:
-        return True
-    return bool((pd.Series(text.split("\n")).str.count('"') % 2 == 0).all())
+def _record_start_lines(text: str, n_rows: int) -> np.ndarray:
+    """The editor line on which each record starts, walking the records once (values span lines)."""
+    starts = []
+    reader = csv.reader(io.StringIO(text))
+    prev = 0
+    for i, _ in enumerate(reader):
+        if i:
+            starts.append(prev + 1)
+        prev = reader.line_num
+    return np.asarray(starts[:n_rows], dtype=int)
 
 
 def _parse_rows(text: str, file: str, expected: list[str]):
@@ -94,10 +99,13 @@ def _parse_rows(text: str, file: str, expected: list[str]):
     width = len(expected)
     problems: list[Problem] = []
     body = text if text.endswith("\n") else text + "\n"
-    if _single_line_records(text) and "\n\n" not in body.split("\n", 1)[1].rstrip("\n") + "\n":
+    if "\n\n" not in body.split("\n", 1)[1].rstrip("\n") + "\n":
         frame = _read_arrow(body, expected)
         if frame is not None:
-            return frame, np.arange(2, len(frame) + 2), problems
+            # Editor lines equal record numbers unless some value spans lines; only then walk the records.
+            spans = body.count("\n") != len(frame) + 1  # header + one line per record, when nothing spans lines
+            lines = _record_start_lines(body, len(frame)) if spans else np.arange(2, len(frame) + 2)
+            return frame, lines, problems
     # Slow, exact path.
     rows, starts = [], []
     reader = csv.reader(io.StringIO(text), strict=True)

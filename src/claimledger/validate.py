@@ -7,6 +7,7 @@ never raises for bad data: it returns a :class:`Report` of every problem.
 from __future__ import annotations
 
 import datetime as _dt
+from concurrent.futures import ThreadPoolExecutor
 import difflib
 import re
 from pathlib import Path
@@ -42,6 +43,15 @@ def isin(values: pd.Series, pool) -> pd.Series:
 
 INT_RE = r"[+-]?[0-9]{1,18}"
 NUM_RE = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+
+
+def column_number(raw: RawTable, column: str, integer: bool = False) -> pd.Series:
+    """``to_number`` of one column of a table, parsed once and reused by every check."""
+    cache = raw.__dict__.setdefault("_numbers", {})
+    key = (column, integer)
+    if key not in cache:
+        cache[key] = to_number(raw.frame[column], integer)
+    return cache[key]
 
 
 def to_number(s: pd.Series, integer: bool = False) -> pd.Series:
@@ -110,7 +120,7 @@ def check_fields(raw: RawTable) -> list[Problem]:
             bad = _type_mask(s, f, nonblank)
             out += _emit(raw, bad, f.name, f"bad-{f.type}", lambda i, v, f=f: f'"{v}" is not a valid {f.type}.', _TYPE_HINT[f.type])
             if f.minimum is not None or f.maximum is not None:
-                num = to_number(s.where(nonblank & ~bad, ""))
+                num = column_number(raw, f.name, integer=f.type == "integer").where(nonblank & ~bad)
                 low = num < f.minimum if f.minimum is not None else pd.Series(False, index=s.index)
                 high = num > f.maximum if f.maximum is not None else pd.Series(False, index=s.index)
                 out += _emit(raw, (low | high).fillna(False), f.name, "out-of-range",
@@ -217,8 +227,8 @@ def check_quotes(root: Path, mentions: RawTable, documents: RawTable) -> list[Pr
     doc_ids = list(texts)
     code = pd.Categorical(m["document_id"], categories=doc_ids).codes.astype(np.int64) if doc_ids else np.full(len(m), -1)
     has_doc = code >= 0
-    start = to_number(m["start"], integer=True).to_numpy()
-    end = to_number(m["end"], integer=True).to_numpy()
+    start = column_number(mentions, "start", integer=True).to_numpy()
+    end = column_number(mentions, "end", integer=True).to_numpy()
     n_cp = np.array([len(texts[k]) for k in doc_ids] + [0], dtype=np.int64)
     doc_len = np.where(has_doc, n_cp[code], 0)
     q_off, q_bytes = _utf8_buffers(m["quote"])
@@ -252,14 +262,24 @@ def check_quotes(root: Path, mentions: RawTable, documents: RawTable) -> list[Pr
         abs_start = (byte_base[c] + bstart)[same_len]
         lens = lens[same_len]
         good = np.zeros(len(m), dtype=bool)
-        for k in range(0, len(ok_rows), QUOTE_BATCH):
-            r = ok_rows[k:k + QUOTE_BATCH]
-            ln = lens[k:k + QUOTE_BATCH]
-            first = np.concatenate(([0], np.cumsum(ln)[:-1]))
-            owner = np.repeat(np.arange(len(r)), ln)
-            within = np.arange(int(ln.sum()), dtype=np.int64) - first[owner]
-            equal = big[abs_start[k:k + QUOTE_BATCH][owner] + within] == q_bytes[q_off[r][owner] + within]
-            good[r] = np.logical_and.reduceat(equal, first)
+        # Compare quotes of the same byte length L at once: fixed-width windows over the document bytes and
+        # the quote bytes (views, no copies), gathered row by row and compared as L-byte records.
+        order = np.argsort(lens, kind="stable")
+        lens_sorted = lens[order]
+        bounds = np.flatnonzero(np.diff(lens_sorted)) + 1
+        for group in np.split(order, bounds):
+            if not len(group):
+                continue
+            L = int(lens[group[0]])
+            if L > len(big) or L > len(q_bytes):
+                continue
+            doc_win = np.lib.stride_tricks.sliding_window_view(big, L)
+            q_win = np.lib.stride_tricks.sliding_window_view(q_bytes, L)
+            for k in range(0, len(group), QUOTE_BATCH):
+                g = group[k:k + QUOTE_BATCH]
+                a = np.ascontiguousarray(doc_win[abs_start[g]]).view(f"V{L}").ravel()
+                b = np.ascontiguousarray(q_win[q_off[ok_rows[g]]]).view(f"V{L}").ravel()
+                good[ok_rows[g]] = a == b
         mismatch = usable & ~good
 
     def msg(i, v):
@@ -327,8 +347,8 @@ def check_ledger_rules(raws: dict[str, RawTable], today: _dt.date | None = None)
                      lambda i, v: f'document "{v}" has no mentions yet.', "record the claims it makes.", severity="warning")
     if mentions.frame is not None:
         m = mentions.frame
-        s = to_number(m["start"], integer=True)
-        e = to_number(m["end"], integer=True)
+        s = column_number(mentions, "start", integer=True)
+        e = column_number(mentions, "end", integer=True)
         out += _emit(mentions, (s > e).fillna(False), "end", "bad-offsets",
                      lambda i, v: f"end {v} is before start {m['start'].iat[i]}.", "end = start + length of quote.")
     if citations is not None and citations.frame is not None:
@@ -393,16 +413,22 @@ def validate(root: str | Path = ".", today: _dt.date | None = None) -> Report:
         report.add(Problem("datapackage.json", None, "(file)", "bad-schema", str(err)))
         return report
     raws = read_tables(root, schema)
-    for name, raw in raws.items():
-        report.extend(raw.problems)
-        if raw.frame is not None:
-            report.counts[name] = len(raw.frame)
-            report.extend(check_fields(raw))
-    report.extend(check_foreign_keys(raws))
-    if all(n in raws for n in ("claims", "mentions", "documents")):
-        if raws["documents"].frame is not None:
+    ledger_tables = all(n in raws for n in ("claims", "mentions", "documents"))
+    quotes_ready = ledger_tables and raws["documents"].frame is not None and raws["mentions"].frame is not None
+    # The quote check (numpy) and the field checks (Arrow, pandas) release the GIL for their heavy work:
+    # on two cores they run side by side. Results are merged in a fixed order, so reports stay deterministic.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        quotes = pool.submit(check_quotes, root, raws["mentions"], raws["documents"]) if quotes_ready else None
+        for name, raw in raws.items():
+            report.extend(raw.problems)
+            if raw.frame is not None:
+                report.counts[name] = len(raw.frame)
+                report.extend(check_fields(raw))
+        report.extend(check_foreign_keys(raws))
+        if ledger_tables and raws["documents"].frame is not None:
             report.extend(check_documents(root, raws["documents"]))
-            if raws["mentions"].frame is not None:
-                report.extend(check_quotes(root, raws["mentions"], raws["documents"]))
+        if quotes is not None:
+            report.extend(quotes.result())
+    if ledger_tables:
         report.extend(check_ledger_rules(raws, today))
     return report
