@@ -11,8 +11,7 @@ import pandas as pd
 from claimledger.init import init_ledger
 from claimledger.schema import read_schema
 
-WORDS = np.array("acupuncture needle sciatica nerve pain relief trial sham placebo review evidence inflammation "
-                 "muscle blood flow endorphin spinal disc herniation leg back patient dose session week".split())
+WORDS = np.array(["acupuncture", "needle", "sciatica", "nerve", "pain", "relief", "trial", "sham", "placebo", "review", "evidence", "inflammation", "muscle", "blood", "flow", "endorphin", "spinal", "disc", "herniation", "leg", "back", "patient", "dose", "session", "week"])
 
 
 def make_ledger(root: Path, n_claims: int, n_mentions: int, n_docs: int = 50, doc_chars: int = 200_000, seed: int = 0) -> Path:

@@ -1,7 +1,6 @@
 """Every notebook executes (nbclient, one kernel each) on the real ledger and on the tiny fixture ledger."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import jupytext

@@ -11,8 +11,8 @@ CLAIM_COLS = ["claim_id", "statement", "category", "testable", "testable_reason"
 
 
 def L(cid, stance, directness="direct", certainty="moderate", design="rct", comparator="sham", body=None, retracted=False, year=2020):
-    return dict(citation_id=cid, stance=stance, directness=directness, certainty=certainty, design=design,
-                comparator=comparator, evidence_body=body, retracted=retracted, year=year)
+    return {"citation_id": cid, "stance": stance, "directness": directness, "certainty": certainty, "design": design,
+            "comparator": comparator, "evidence_body": body, "retracted": retracted, "year": year}
 
 
 def grade(links, category="efficacy", testable=True, searched=0, override=None, reason=None):

@@ -199,3 +199,14 @@ def test_every_quote_is_verbatim_at_its_offsets_in_the_real_ledger():
     assert len(rows) > 100
     for r in rows:
         assert docs[r["document_id"]][int(r["start"]):int(r["end"])] == r["quote"], r["mention_id"]
+
+
+def test_claim_without_links_or_searches_is_flagged_not_yet_searched(mini, capsys):
+    # endorphin-release has only a search row: remove it, and the claim is neither linked nor searched
+    p = mini / "evidence/searches.csv"
+    p.write_text("\n".join(line for line in p.read_text().splitlines() if ",endorphin-release," not in line) + "\n")
+    report = validate(mini)
+    assert report.ok
+    assert [(w.file, w.line, w.column, w.code) for w in report.warnings] == [("claims.csv", 3, "claim_id", "not-yet-searched")]
+    assert main(["validate", "--root", str(mini)]) == 0
+    assert "warning: claim \"endorphin-release\" has no evidence links and no logged search." in capsys.readouterr().out

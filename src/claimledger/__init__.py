@@ -8,5 +8,5 @@ from .ledger import ClaimView, Ledger, load
 from .problems import EvidenceError, LedgerError, Problem, Report
 from .validate import validate
 
-__all__ = ["load", "Ledger", "ClaimView", "validate", "Problem", "Report", "EvidenceError", "LedgerError"]
+__all__ = ["ClaimView", "EvidenceError", "Ledger", "LedgerError", "Problem", "Report", "load", "validate"]
 __version__ = "0.1.0"

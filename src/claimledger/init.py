@@ -1,12 +1,12 @@
 """Creating an empty ledger for a new topic (``claimledger init``)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .files import csv_text, write_atomic
 from .problems import EvidenceError
 from .schema import DESCRIPTOR, Schema, template_text
-import json
 
 
 def init_ledger(directory: str | Path) -> Path:

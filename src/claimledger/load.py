@@ -13,7 +13,6 @@ import csv
 import difflib
 import hashlib
 import io
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -36,8 +36,8 @@ def summary_markdown(ledger) -> str:
     cd.columns = [str(c) for c in cd.columns]
     return "\n\n".join([
         "# Ledger summary",
-        f"{len(ledger.claims)} claims, {len(ledger.mentions)} mentions in {len(ledger.documents)} documents, "
-        f"{len(ledger.tables.get('citations', []))} citations, {len(ledger.tables.get('links', []))} evidence links.",
+        (f"{len(ledger.claims)} claims, {len(ledger.mentions)} mentions in {len(ledger.documents)} documents, "
+         f"{len(ledger.tables.get('citations', []))} citations, {len(ledger.tables.get('links', []))} evidence links."),
         "## Claims by category", _md_table(s["by_category"]),
         "## Mentions and claims by document", _md_table(s["by_document"]),
         "## Claims by category and document", _md_table(cd),

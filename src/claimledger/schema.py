@@ -35,7 +35,7 @@ class Field:
     false_values: tuple[str, ...]
 
     @classmethod
-    def from_descriptor(cls, d: dict) -> "Field":
+    def from_descriptor(cls, d: dict) -> Field:
         c = d.get("constraints", {})
         enum = c.get("enum")
         return cls(

@@ -7,20 +7,19 @@ never raises for bad data: it returns a :class:`Report` of every problem.
 from __future__ import annotations
 
 import datetime as _dt
-from concurrent.futures import ThreadPoolExecutor
 import difflib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .load import RawTable, file_sha256, read_tables
 from .problems import Problem, Report, SchemaError
 from .schema import Field, Schema, Table, read_schema
-
-import pyarrow as pa
-import pyarrow.compute as pc
 
 MAX_SUGGESTIONS = 2000  # beyond this many bad values, skip "did you mean" look-ups
 QUOTE_BATCH = 200_000  # mentions compared per numpy batch (bounds memory)
@@ -71,7 +70,7 @@ def _emit(raw: RawTable, mask, column: str, code: str, message, hint, severity: 
     """Problems for the rows where ``mask`` is true; message/hint may be callables of the row index."""
     idx = np.flatnonzero(np.asarray(mask, dtype=bool))
     out = []
-    values = raw.frame[column] if column in raw.frame else None
+    values = raw.frame.get(column)
     for i in idx:
         v = "" if values is None else str(values.iat[i])
         msg = message(i, v) if callable(message) else message
@@ -130,7 +129,7 @@ def check_fields(raw: RawTable) -> list[Problem]:
             bad = nonblank & ~isin(s, f.enum)
             few = int(bad.sum()) <= MAX_SUGGESTIONS
             out += _emit(raw, bad, f.name, "unknown-enum",
-                         lambda i, v, f=f: f'"{v}" is not a known {f.name}' + (_suggest(v, f.enum) if few else "") + ".",
+                         lambda i, v, f=f, few=few: f'"{v}" is not a known {f.name}' + (_suggest(v, f.enum) if few else "") + ".",
                          f"use one of {', '.join(f.enum)}.")
         if f.pattern:
             bad = nonblank & ~s.str.fullmatch(f.pattern)
