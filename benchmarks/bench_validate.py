@@ -40,9 +40,12 @@ def main() -> None:
         t0 = time.perf_counter()
         make_ledger(root, claims, mentions)
         print(f"generated {claims:,} claims / {mentions:,} mentions in {time.perf_counter() - t0:.1f} s")
-        wall, peak, rc = timed([str(BIN / "claimledger"), "validate", "--root", str(root)])
-        assert rc == 0, f"synthetic ledger should validate clean (exit {rc})"
-        print(f"  claimledger validate: {wall:.2f} s wall, peak RSS {peak:.0f} MiB")
+        runs = [timed([str(BIN / "claimledger"), "validate", "--root", str(root)]) for _ in range(3)]
+        assert all(rc == 0 for _, _, rc in runs), "synthetic ledger should validate clean"
+        walls = sorted(w for w, _, _ in runs)
+        wall, peak = walls[0], max(p for _, p, _ in runs)
+        print(f"  claimledger validate: best {wall:.2f} s, median {walls[1]:.2f} s of 3 runs (includes ~0.8 s start-up), "
+              f"peak RSS {peak:.0f} MiB")
         fl = None
         if not (args.skip_frictionless_large and claims > sizes[0][0]):
             fl, _, _ = timed([str(BIN / "frictionless"), "validate", str(root / "datapackage.json")])

@@ -210,3 +210,13 @@ def test_claim_without_links_or_searches_is_flagged_not_yet_searched(mini, capsy
     assert [(w.file, w.line, w.column, w.code) for w in report.warnings] == [("claims.csv", 3, "claim_id", "not-yet-searched")]
     assert main(["validate", "--root", str(mini)]) == 0
     assert "warning: claim \"endorphin-release\" has no evidence links and no logged search." in capsys.readouterr().out
+
+
+def test_blank_line_inside_a_table_is_a_warning_and_no_row_is_lost(mini):
+    p = mini / "evidence/searches.csv"
+    lines = p.read_text().splitlines()
+    p.write_text("\n".join(lines[:2] + [""] + lines[2:]) + "\n\n")  # a blank line after row 1, and trailing ones
+    report = validate(mini)
+    assert report.ok
+    assert [(w.file, w.line, w.code) for w in report.warnings] == [("evidence/searches.csv", 3, "blank-line")]
+    assert report.counts["searches"] == 3

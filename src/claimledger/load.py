@@ -98,16 +98,20 @@ def _parse_rows(text: str, file: str, expected: list[str]):
     width = len(expected)
     problems: list[Problem] = []
     body = text if text.endswith("\n") else text + "\n"
-    if "\n\n" not in body.split("\n", 1)[1].rstrip("\n") + "\n":
+    end = len(body)
+    while end > 0 and body[end - 1] == "\n":
+        end -= 1
+    blank = body.find("\n\n", body.find("\n"))  # a blank line after the header, other than trailing ones
+    if blank == -1 or blank + 1 >= end:
         frame = _read_arrow(body, expected)
         if frame is not None:
             # Editor lines equal record numbers unless some value spans lines; only then walk the records.
             spans = body.count("\n") != len(frame) + 1  # header + one line per record, when nothing spans lines
             lines = _record_start_lines(body, len(frame)) if spans else np.arange(2, len(frame) + 2)
             return frame, lines, problems
-    # Slow, exact path.
+    # Slow, exact path. Trailing blank lines are harmless and ignored, as on the fast path.
     rows, starts = [], []
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = csv.reader(io.StringIO(text.rstrip("\n") + "\n"), strict=True)
     prev = 0
     try:
         for i, rec in enumerate(reader):
