@@ -55,19 +55,26 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _flat(grades: pd.DataFrame) -> pd.DataFrame:
-    out = grades.copy()
-    for col in ("citations", "retracted_citations"):
-        out[col] = out[col].map(lambda v: " ".join(v))
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells (deciding citations, sources) as space-separated text."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: " ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
     return out
+
+
+def safe_csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV, safe to open in a spreadsheet (formula cells neutralised, list cells joined)."""
+    from .files import csv_text
+    flat = _flat(frame)
+    rows = ([spreadsheet_safe("" if pd.isna(v) else v) for v in row] for row in flat.astype(object).itertuples(index=False))
+    return csv_text([str(c) for c in flat.columns], rows)
 
 
 def grades_csv_text(grades: pd.DataFrame) -> str:
     """Verdicts as CSV, safe to open in a spreadsheet."""
-    from .files import csv_text
-    flat = _flat(grades)
-    rows = ([spreadsheet_safe(v) for v in row] for row in flat.astype(object).itertuples(index=False))
-    return csv_text(list(flat.columns), rows)
+    return safe_csv_text(grades)
 
 
 def grades_json_text(grades: pd.DataFrame) -> str:
@@ -261,7 +268,7 @@ def build_report(root: str | Path = ".", out: str | Path | None = None, execute:
     try:
         from .resolve import citation_status
         status = citation_status(root)
-        write_atomic(out / "citation-status.csv", grades_csv_text(status) if False else status.to_csv(index=False))
+        write_atomic(out / "citation-status.csv", safe_csv_text(status))
     except ImportError:
         pass
     names = []
