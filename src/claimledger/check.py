@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .match import DEFAULT_THRESHOLD, MIN_TERMS, ClaimIndex, Match, Sentence, split_sentences
+from .report import citation_link
 from .score import AGAINST, CERTAINTY_POINTS, DESIGN_LABEL, DIRECTNESS_FACTOR, PRECLINICAL, VERDICTS
 
 BLOCKING_VERDICTS = ("contradicted", "no_evidence_found")
@@ -58,16 +59,6 @@ COMPARATOR_PHRASE = {"sham": "over sham", "placebo": "over placebo", "usual_care
                      "active_treatment": "compared with another treatment"}
 _SPECIES = re.compile(r"\b(rats?|mice|mouse|rabbits?|dogs?|pigs?|monkeys?|cats?|sheep|zebrafish)\b", re.IGNORECASE)
 _SPECIES_PLURAL = {"rat": "rats", "mouse": "mice", "rabbit": "rabbits", "dog": "dogs", "pig": "pigs", "monkey": "monkeys", "cat": "cats"}
-
-
-def citation_link(row) -> str:
-    """The best link to a citation: its DOI, else its PubMed record, else its URL ("" if none)."""
-    doi, pmid, url = (_text(row.get(k)) for k in ("doi", "pmid", "url"))
-    if doi:
-        return f"https://doi.org/{doi}"
-    if pmid:
-        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-    return url
 
 
 def _text(value) -> str:

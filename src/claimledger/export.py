@@ -18,9 +18,9 @@ import re
 
 import pandas as pd
 
-from .check import Checker, citation_link
-from .files import csv_text
-from .report import spreadsheet_safe
+from .check import Checker
+from .files import csv_text, spreadsheet_safe
+from .report import citation_link
 
 FORMATS = ("claimreview", "bibtex", "csl-json", "csv")
 RATING = {"supported": 5, "partly_supported": 4, "mixed": 3, "weak_or_indirect": 2, "contradicted": 1}

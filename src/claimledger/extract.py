@@ -27,11 +27,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import csv_text, write_atomic
+from .files import csv_text, spreadsheet_safe, write_atomic
 from .load import read_table
 from .match import ClaimIndex, split_sentences
 from .problems import EvidenceError, Problem, Report
-from .report import spreadsheet_safe
 from .schema import read_schema
 
 REVIEW_COLUMNS = ["accept", "document_id", "start", "end", "quote", "claim_id", "score", "matched_statement", "alternatives", "note"]

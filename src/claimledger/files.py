@@ -22,6 +22,15 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
         raise
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """Neutralise a cell that a spreadsheet would run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def csv_text(header: list[str], rows) -> str:
     """CSV text the way the ledger is committed: comma, minimal quoting, LF line endings."""
     buf = io.StringIO()

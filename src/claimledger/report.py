@@ -46,13 +46,17 @@ def summary_markdown(ledger) -> str:
 
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """Neutralise a cell that a spreadsheet would run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+def citation_link(row) -> str:
+    """The best link to a citation: its DOI, else its PubMed record, else its URL ("" if none)."""
+    def text(key):
+        v = row.get(key)
+        return "" if v is None or pd.isna(v) else str(v).strip()
+    doi, pmid, url = text("doi"), text("pmid"), text("url")
+    if doi:
+        return f"https://doi.org/{doi}"
+    if pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    return url
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +70,7 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 def safe_csv_text(frame: pd.DataFrame) -> str:
     """A table as CSV, safe to open in a spreadsheet (formula cells neutralised, list cells joined)."""
-    from .files import csv_text
+    from .files import csv_text, spreadsheet_safe
     flat = _flat(frame)
     rows = ([spreadsheet_safe("" if pd.isna(v) else v) for v in row] for row in flat.astype(object).itertuples(index=False))
     return csv_text([str(c) for c in flat.columns], rows)
@@ -131,13 +135,8 @@ def audit_html(ledger, grades: pd.DataFrame, claim_ids: list[str] | None = None)
             trs = []
             for r in lk.itertuples(index=False):
                 c = cits.loc[r.citation_id] if r.citation_id in cits.index else None
-                ident = ""
-                if c is not None and pd.notna(c["doi"]):
-                    ident = f'<a href="https://doi.org/{e(str(c["doi"]))}">doi</a>'
-                elif c is not None and pd.notna(c["pmid"]):
-                    ident = f'<a href="https://pubmed.ncbi.nlm.nih.gov/{e(str(c["pmid"]))}/">PubMed</a>'
-                elif c is not None and pd.notna(c["url"]):
-                    ident = f'<a href="{e(str(c["url"]))}">link</a>'
+                link = citation_link(c) if c is not None else ""
+                ident = f'<a href="{e(link)}">link</a>' if link else ""
                 design = e(str(c["design"])) if c is not None else ""
                 trs.append(f"<tr><td>{e(str(r.citation_id))} {ident}</td><td>{design}</td><td>{e(str(r.stance))}</td>"
                            f"<td>{e(str(r.directness))}</td><td>{e(str(r.certainty))}</td><td>{e(str(r.finding))}</td></tr>")

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .check import VERDICT_COLOURS, VERDICT_LABELS, Checker, citation_link, format_citation
+from .check import VERDICT_COLOURS, VERDICT_LABELS, Checker, format_citation
 from .files import write_atomic
+from .report import citation_link
 from .score import VERDICTS
 
 
