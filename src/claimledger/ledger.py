@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .load import read_documents, read_tables, typed_frame
+from .load import decode_documents, typed_frame
 from .problems import LedgerError, Report
 from .schema import Schema, read_schema
-from .validate import validate
+from .validate import validate_tables
 
 
 def _table_html(df: pd.DataFrame, max_rows: int = 20) -> str:
@@ -124,14 +124,13 @@ def load(root: str | Path = ".", strict: bool = True) -> Ledger:
     """
     root = Path(root)
     schema = read_schema(root)
-    report = validate(root)
+    report, raws, doc_bytes = validate_tables(root)
     if strict and not report.ok:
         first = "\n".join(p.format() for p in report.sorted()[:10] if p.severity == "error")
         raise LedgerError(f"the ledger at {root} has {len(report.errors)} problem(s):\n{first}", report)
-    raws = read_tables(root, schema)
     tables = {}
     for name, raw in raws.items():
         frame = raw.frame if raw.frame is not None else pd.DataFrame({c: pd.Series(dtype=str) for c in raw.table.field_names})
         tables[name] = typed_frame(frame, raw.table)
-    texts = read_documents(root, tables["documents"].astype({"document_id": object, "file": object}).fillna(""))
+    texts = decode_documents(doc_bytes)
     return Ledger(root, schema, tables, texts, report)

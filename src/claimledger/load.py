@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,19 +255,30 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(out, index=raw.index)
 
 
-def read_documents(root: str | Path, documents: pd.DataFrame) -> dict[str, str | None]:
-    """Text of each registered document (None when missing or not UTF-8)."""
-    texts: dict[str, str | None] = {}
-    for doc_id, file in zip(documents["document_id"], documents["file"]):
+def read_document_bytes(root: str | Path, documents: pd.DataFrame) -> dict[str, bytes | None]:
+    """The bytes of each registered document, read once (None when the file is missing or unreadable).
+
+    Validation hashes them, the quote check and the loader decode them.
+    """
+    data: dict[str, bytes | None] = {}
+    for doc_id, file in zip(documents["document_id"].astype(str), documents["file"].astype(str)):
+        path = Path(root) / file
         try:
-            texts[doc_id] = (Path(root) / file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            texts[doc_id] = None
-    return texts
+            data[doc_id] = path.read_bytes() if file and path.is_file() else None
+        except OSError:
+            data[doc_id] = None
+    return data
 
 
-def file_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def decode_documents(data: dict[str, bytes | None]) -> dict[str, str | None]:
+    """Document texts from their bytes (None when missing or not UTF-8)."""
+    out: dict[str, str | None] = {}
+    for doc_id, raw in data.items():
+        try:
+            out[doc_id] = raw.decode("utf-8") if raw is not None else None
+        except UnicodeDecodeError:
+            out[doc_id] = None
+    return out
 
 
 def read_tables(root: str | Path, schema: Schema) -> dict[str, RawTable]:

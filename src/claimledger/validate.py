@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import hashlib
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .load import RawTable, file_sha256, read_tables
+from .load import RawTable, decode_documents, read_document_bytes, read_tables
 from .problems import Problem, Report, SchemaError
 from .schema import Field, Schema, Table, read_schema
 
@@ -208,7 +209,7 @@ def _utf8_buffers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
-def check_quotes(root: Path, mentions: RawTable, documents: RawTable) -> list[Problem]:
+def check_quotes(mentions: RawTable, documents: RawTable, doc_bytes: dict[str, bytes | None]) -> list[Problem]:
     """Every quote must sit at its offsets in its document's text, character for character.
 
     Offsets count Unicode code points. The check is vectorised: each document
@@ -217,12 +218,7 @@ def check_quotes(root: Path, mentions: RawTable, documents: RawTable) -> list[Pr
     positions in batches (no Python loop over mentions).
     """
     m, d = mentions.frame, documents.frame
-    texts: dict[str, str] = {}
-    for doc_id, file in zip(d["document_id"].tolist(), d["file"].tolist()):
-        try:
-            texts[doc_id] = (root / file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
+    texts = {k: t for k, t in decode_documents(doc_bytes).items() if t is not None}
     doc_ids = list(texts)
     code = pd.Categorical(m["document_id"], categories=doc_ids).codes.astype(np.int64) if doc_ids else np.full(len(m), -1)
     has_doc = code >= 0
@@ -299,14 +295,15 @@ def _doc_file(d: pd.DataFrame, doc_id: str) -> str:
     return str(hit.iat[0]) if len(hit) else doc_id
 
 
-def check_documents(root: Path, documents: RawTable) -> list[Problem]:
+def check_documents(documents: RawTable, doc_bytes: dict[str, bytes | None]) -> list[Problem]:
     d = documents.frame
     out = []
-    exists = pd.Series([f != "" and (root / f).is_file() for f in d["file"]], index=d.index, dtype=bool)
+    data = [doc_bytes.get(k) for k in d["document_id"].astype(str)]
+    exists = pd.Series([b is not None for b in data], index=d.index, dtype=bool)
     out += _emit(documents, (d["file"] != "") & ~exists, "file", "missing-document",
                  lambda i, v: f"{v} does not exist.", "put the document's text there, or correct the path.")
-    # Hashing reads each document once: documents are few and large, so this is per file, not per row.
-    digests = pd.Series([file_sha256(root / f) if ok else "" for f, ok in zip(d["file"], exists)], index=d.index)
+    # Documents are few and large: hashing is per file, not per row.
+    digests = pd.Series([hashlib.sha256(b).hexdigest() if b is not None else "" for b in data], index=d.index)
     bad = exists & (d["sha256"] != "") & (digests != d["sha256"])
     out += _emit(documents, bad, "sha256", "hash-mismatch",
                  lambda i, v: f"{d['file'].iat[i]} has SHA-256 {digests.iat[i][:12]}…, not {v[:12]}…: the text changed since it was registered.",
@@ -404,20 +401,30 @@ def validate(root: str | Path = ".", today: _dt.date | None = None) -> Report:
     >>> report.ok, len(report.errors)  # doctest: +SKIP
     (True, 0)
     """
+    return validate_tables(root, today)[0]
+
+
+def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
+    """Like :func:`validate`, also returning what was read, ``(report, raw tables, document bytes)``,
+    so that :func:`claimledger.load` builds its frames without reading anything twice.
+    The tables are None when the schema itself cannot be read.
+    """
     root = Path(root)
     report = Report()
     try:
         schema: Schema = read_schema(root)
     except SchemaError as err:
         report.add(Problem("datapackage.json", None, "(file)", "bad-schema", str(err)))
-        return report
+        return report, None, {}
     raws = read_tables(root, schema)
+    docs = raws.get("documents")
+    doc_bytes = read_document_bytes(root, docs.frame) if docs is not None and docs.frame is not None else {}
     ledger_tables = all(n in raws for n in ("claims", "mentions", "documents"))
     quotes_ready = ledger_tables and raws["documents"].frame is not None and raws["mentions"].frame is not None
     # The quote check (numpy) and the field checks (Arrow, pandas) release the GIL for their heavy work:
     # on two cores they run side by side. Results are merged in a fixed order, so reports stay deterministic.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        quotes = pool.submit(check_quotes, root, raws["mentions"], raws["documents"]) if quotes_ready else None
+        quotes = pool.submit(check_quotes, raws["mentions"], raws["documents"], doc_bytes) if quotes_ready else None
         for name, raw in raws.items():
             report.extend(raw.problems)
             if raw.frame is not None:
@@ -425,9 +432,9 @@ def validate(root: str | Path = ".", today: _dt.date | None = None) -> Report:
                 report.extend(check_fields(raw))
         report.extend(check_foreign_keys(raws))
         if ledger_tables and raws["documents"].frame is not None:
-            report.extend(check_documents(root, raws["documents"]))
+            report.extend(check_documents(raws["documents"], doc_bytes))
         if quotes is not None:
             report.extend(quotes.result())
     if ledger_tables:
         report.extend(check_ledger_rules(raws, today))
-    return report
+    return report, raws, doc_bytes
