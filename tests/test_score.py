@@ -122,3 +122,15 @@ def test_grading_is_deterministic(repo_ledger):
     a = claimledger.load(repo_ledger).grades()
     b = claimledger.load(repo_ledger).grades()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_evidence_units_collapse_an_evidence_body_into_one_weighed_unit():
+    from claimledger.score import evidence_units
+
+    rows = [L(f"r{i}", "supports", design="meta_analysis", body="same-trials", year=2015 + i) for i in range(3)]
+    rows.append(L("t", "no_effect_shown", "indirect_population", "low"))
+    links = pd.DataFrame([{"claim_id": "c1", **r} for r in rows])
+    units = evidence_units(links, pd.Series({"c1": "efficacy"}))
+    assert list(units["citation_id"]) == ["r2", "t"]  # the most recent review represents the body; heaviest first
+    assert list(units["members"]) == [3, 1]
+    assert list(units["weight"]) == pytest.approx([3.0, 1.2])

@@ -397,10 +397,6 @@ class Checker:
 
 # ---- rendering -------------------------------------------------------------------------------------------------
 
-def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.splitlines())
-
-
 def _claim_lines(r: ClaimReport, prefix: str = "   ") -> list[str]:
     cert = f", {r.certainty.replace('_', ' ')} certainty" if r.certainty else ""
     lines = [f"{prefix}Claim:    {r.statement}",

@@ -51,10 +51,6 @@ DIRECTNESS_LABEL = {"direct": "in people with the condition", "indirect_populati
                     "animal": "in animals", "healthy_volunteers": "in healthy volunteers", "in_vitro": "in the lab"}
 
 
-def _lower_certainty(c: str, steps: int = 1) -> str:
-    return CERTAINTIES[min(CERTAINTIES.index(c) + steps, len(CERTAINTIES) - 1)]
-
-
 # The decisions of rules 6-7, in order of precedence (see :func:`decide`); the last is the fallback.
 DECISIONS = [("mixed", "only-mixed"), ("weak_or_indirect", "preclinical-only"), ("supported", "direct-support"),
              ("partly_supported", "limited-support"), ("weak_or_indirect", "weak-support"), ("contradicted", "opposed"),
