@@ -18,7 +18,8 @@ import resource
 import sys
 import time
 
-from claimledger.match import ClaimIndex, split_sentences
+from claimledger.writers.match import ClaimIndex
+from claimledger.writers.sentences import split_sentences
 
 INTERVENTIONS = ["acupuncture", "electroacupuncture", "cupping", "massage", "yoga", "chiropractic care", "physiotherapy",
                  "ibuprofen", "paracetamol", "opioids", "gabapentin", "surgery", "exercise", "stretching", "meditation",

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from claimledger.schema import template_schema
-from claimledger.score import grade_claims
+from claimledger.grading import grade_claims
+from claimledger.ledger.schema import template_schema
 
 REPO = Path(__file__).resolve().parents[1]
 

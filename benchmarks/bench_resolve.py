@@ -34,11 +34,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import requests
 
 from claimledger.files import csv_text
-from claimledger.init import init_ledger
+from claimledger.ledger.new import init_ledger
+from claimledger.ledger.schema import template_schema
 from claimledger.resolve import Config, resolve_citations
 from claimledger.resolve.config import CROSSREF_LIST_RATE, HEADROOM, NCBI_RATE
 from claimledger.resolve.http import Pacer
-from claimledger.schema import template_schema
 
 LATENCY = 0.050
 LIMITS = {"crossref-list": (3, None), "crossref-single": (10, 3), "ncbi": (3, None)}

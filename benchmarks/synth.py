@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from claimledger.init import init_ledger
-from claimledger.schema import read_schema
+from claimledger.ledger.new import init_ledger
+from claimledger.ledger.schema import read_schema
 
 WORDS = np.array(["acupuncture", "needle", "sciatica", "nerve", "pain", "relief", "trial", "sham", "placebo", "review", "evidence", "inflammation", "muscle", "blood", "flow", "endorphin", "spinal", "disc", "herniation", "leg", "back", "patient", "dose", "session", "week"])
 

@@ -20,7 +20,6 @@
 # %%
 import claimledger
 from claimledger import plots
-from claimledger.report import summarise
 
 # %% tags=["parameters"]
 root = ".."
@@ -33,7 +32,7 @@ ledger
 # The ledger validated on loading (it raises if not). Counts by category:
 
 # %%
-summary = summarise(ledger)
+summary = ledger.summary()
 summary["by_category"]
 
 # %% [markdown]

@@ -22,7 +22,7 @@
 from IPython.display import display
 
 import claimledger
-from claimledger import plots, score
+from claimledger import grading, plots
 
 # %% tags=["parameters"]
 root = ".."
@@ -30,8 +30,8 @@ claim_ids = ["relieves-sciatica-pain", "decreases-daily-pain", "point-specificit
 
 # %%
 ledger = claimledger.load(root)
-estimates = score.effect_estimates(ledger.links, ledger.citations)
-pooled = score.pool_comparable(estimates)
+estimates = grading.effect_estimates(ledger.links, ledger.citations)
+pooled = grading.pool_comparable(estimates)
 estimates[["claim_id", "citation_id", "measure", "estimate", "ci_low", "ci_high", "comparator", "outcome"]]
 
 # %% [markdown]

@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 import claimledger
-from claimledger.check import Checker, careful_wording, draft_html
 from claimledger.cli import main
-from claimledger.match import Analyzer, ClaimIndex, split_sentences
+from claimledger.render.checks import draft_html
+from claimledger.writers import Checker, careful_wording
+from claimledger.writers.match import Analyzer, ClaimIndex
+from claimledger.writers.sentences import split_sentences
 
 # ---- text analysis ---------------------------------------------------------------------------------------------
 
@@ -302,7 +304,7 @@ def test_check_draft_flags_claims_untracked_sentences_and_exits_2(mini, tmp_path
     page = out_html.read_text(encoding="utf-8")
     assert '<details class="claim v-mixed">' in page and '<details class="claim v-no_evidence_found">' in page
     assert '<span class="untracked"' in page
-    assert "<script" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<script" not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert "src=" not in page and "@import" not in page  # nothing is loaded
 
 
@@ -345,7 +347,7 @@ def test_semantic_matching(mini):
 def test_generic_effect_words_alone_do_not_make_a_match(repo_ledger):
     """Sharing only words of effect and evidence ("proven", "reduce") with a claim is not a match."""
     import claimledger
-    from claimledger.match import ClaimIndex
+    from claimledger.writers.match import ClaimIndex
 
     index = ClaimIndex.from_ledger(claimledger.load(repo_ledger))
     assert index.search("Ginger tea is proven to reduce swelling.") == []

@@ -9,8 +9,11 @@ import json
 import bibtexparser
 
 import claimledger
+from claimledger.citations import parse_authors
 from claimledger.cli import main
-from claimledger.export import RATING, claimreview, latex_escape, parse_authors
+from claimledger.grading.verdicts import VERDICT_TABLE
+from claimledger.render.exports.bibtex import latex_escape
+from claimledger.render.exports.claimreview import claimreview
 
 
 def main_output(argv) -> str:
@@ -42,7 +45,9 @@ def test_claimreview_rates_each_claim_on_the_declared_scale(mini):
     assert [c["url"] for c in first["citation"]] == ["https://doi.org/10.1001/jamainternmed.2024.5463",
                                                     "https://doi.org/10.1001/archinte.167.17.1892"]
     assert graph[3]["itemReviewed"]["appearance"] == [{"@type": "CreativeWork", "name": "document d2", "identifier": "d2"}]
-    assert sorted(RATING, key=RATING.get, reverse=True) == ["supported", "partly_supported", "mixed", "weak_or_indirect", "contradicted"]
+    rated = [r for r in VERDICT_TABLE if r.rating is not None]
+    assert [r.verdict for r in sorted(rated, key=lambda r: r.rating, reverse=True)] == [
+        "supported", "partly_supported", "mixed", "weak_or_indirect", "contradicted"]
 
 
 def test_bibtex_round_trips_through_bibtexparser_with_specials_escaped(mini):

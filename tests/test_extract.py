@@ -8,8 +8,9 @@ import pytest
 
 import claimledger
 from claimledger.cli import main
-from claimledger.extract import REVIEW_COLUMNS, add_document, extract_document, merge_review, next_ids
+from claimledger.ledger.edit import add_document, next_ids
 from claimledger.problems import EvidenceError
+from claimledger.writers.extract import REVIEW_COLUMNS, extract_document, merge_review
 
 NEW_TEXT = ("Needles and nerves\n"
             "Acupuncture relieves sciatica pain for most patients. The needles release endorphins into the blood.\n"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from claimledger.cli import main
-
 from conftest import DATA, REPO
 
 GOLDEN = DATA / "golden"

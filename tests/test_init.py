@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from claimledger.cli import main
-from claimledger.validate import validate
+from claimledger.ledger import validate
 
 
 def test_init_then_validate_is_clean(tmp_path, capsys):

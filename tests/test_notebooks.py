@@ -7,7 +7,8 @@ import jupytext
 import nbformat
 import pytest
 
-from claimledger.report import ReportError, execute_notebook, notebook_paths
+from claimledger.problems import BuildError as ReportError
+from claimledger.render.notebooks import execute_notebook, notebook_paths
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = notebook_paths(REPO)

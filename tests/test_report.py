@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from claimledger.build import build_report
 from claimledger.cli import main
-from claimledger.report import build_report
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ def test_report_on_fixture_ledger_escapes_and_lists_every_claim(mini, capsys):
         text = page.read_text()
         assert '<script>alert("x")</script>' not in text, page
         assert "alert" not in text or "&lt;script&gt;" in text or "\\u003cscript" in text, page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in index
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in index
     assert {p.name for p in out.iterdir()} >= {"index.html", "verdicts.csv", "summary.md", "figures", "notebooks",
                                               "01-overview.html", "04-efficacy-synthesis.html"}
     err = capsys.readouterr().err
@@ -40,8 +40,8 @@ def test_report_on_fixture_ledger_escapes_and_lists_every_claim(mini, capsys):
 
 def test_report_without_notebooks_is_deterministic(repo_ledger):
     a, b = repo_ledger / "a", repo_ledger / "b"
-    assert build_report(repo_ledger, a, execute=False) == 0
-    assert build_report(repo_ledger, b, execute=False) == 0
+    build_report(repo_ledger, a, execute=False)
+    build_report(repo_ledger, b, execute=False)
     for rel in ["verdicts.csv", "summary.md", "index.html", "figures/verdicts.png", "figures/evidence-map.png"]:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
     rows = list(csv.DictReader(io.StringIO((a / "verdicts.csv").read_text())))
@@ -53,7 +53,7 @@ def test_report_without_notebooks_is_deterministic(repo_ledger):
 def test_verdicts_csv_neutralises_formulas(mini):
     claims = mini / "claims.csv"
     claims.write_text(claims.read_text().replace("Acupuncture is safe.", "=HYPERLINK(\"http://x\")"))
-    assert build_report(mini, mini / "out", execute=False) == 0
+    build_report(mini, mini / "out", execute=False)
     rows = list(csv.DictReader(io.StringIO((mini / "out/verdicts.csv").read_text())))
     [row] = [r for r in rows if r["claim_id"] == "acupuncture-safe"]
     assert row["statement"] == "'=HYPERLINK(\"http://x\")"

@@ -18,19 +18,21 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+import claimledger
 from claimledger.cli import main
 from claimledger.files import csv_text
-from claimledger.init import init_ledger
+from claimledger.ledger.new import init_ledger
+from claimledger.ledger.schema import template_schema
 from claimledger.resolve import Config, citation_status, crossref, openalex, pubmed, resolve_citations
 from claimledger.resolve.compare import compare
 from claimledger.resolve.fetch import today
 from claimledger.resolve.http import Pacer, sanitize_url
-from claimledger.schema import template_schema
 
 API = Path(__file__).resolve().parent / "data" / "api"
 SHARED_API = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "api"
@@ -602,3 +604,8 @@ def test_parsers_read_the_recorded_responses():
     row = {"title": CITATIONS[WAKEFIELD]["title"], "year": "1998", "first_author": "Wakefield", "journal": "Lancet",
            "doi": "10.1016/S0140-6736(97)11096-0", "pmid": "9500320"}
     assert [compare(row, w) for w in (wakefield, summary, retracted)] == [[], [], []]
+
+
+def test_citation_status_of_a_loaded_ledger_equals_reading_it_again(repo_ledger):
+    from claimledger.resolve import ledger_citation_status
+    pd.testing.assert_frame_equal(ledger_citation_status(claimledger.load(repo_ledger)), citation_status(repo_ledger))

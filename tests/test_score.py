@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import claimledger
-from claimledger.score import VERDICTS, grade_claims
+from claimledger.grading import VERDICTS, grade_claims
 
 CLAIM_COLS = ["claim_id", "statement", "category", "testable", "testable_reason", "verdict_override", "override_reason"]
 
@@ -125,7 +125,7 @@ def test_grading_is_deterministic(repo_ledger):
 
 
 def test_evidence_units_collapse_an_evidence_body_into_one_weighed_unit():
-    from claimledger.score import evidence_units
+    from claimledger.grading import evidence_units
 
     rows = [L(f"r{i}", "supports", design="meta_analysis", body="same-trials", year=2015 + i) for i in range(3)]
     rows.append(L("t", "no_effect_shown", "indirect_population", "low"))

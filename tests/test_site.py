@@ -9,9 +9,12 @@ import shutil
 import pytest
 
 import claimledger
-from claimledger.check import Checker, draft_html
 from claimledger.cli import main
-from claimledger.site import embed_json, site_data, write_site
+from claimledger.render.checks import draft_html
+from claimledger.render.explorer import site_data
+from claimledger.render.explorer import write_explorer as write_site
+from claimledger.templating import script_json as embed_json
+from claimledger.writers import Checker
 
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimledger.stats import log_risk_ratio, pool_dl, pool_reml, se_from_ci
+from claimledger.grading.stats import log_risk_ratio, pool_dl, pool_reml, se_from_ci
 
 # dat.bcg (Colditz et al. 1994, as shipped with R's metafor): tpos, tneg, cpos, cneg per trial
 BCG = [

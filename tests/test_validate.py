@@ -6,7 +6,7 @@ import json
 import pytest
 
 from claimledger.cli import main
-from claimledger.validate import validate
+from claimledger.ledger import validate
 
 
 def edit(path, old, new, count=1):

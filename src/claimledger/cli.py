@@ -10,7 +10,11 @@ import json
 import sys
 from pathlib import Path
 
+from .grading.verdicts import BLOCKING
 from .problems import EvidenceError
+from .render.exports import EXPORTERS
+from .render.text import GRADE_FORMATS
+from .resolve.output import FORMATS as RESOLVE_FORMATS
 
 EPILOG = "Run `claimledger COMMAND --help` for a command's options. Docs: README.md and docs/."
 
@@ -20,8 +24,12 @@ def _root(p) -> argparse.ArgumentParser:
     return p
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def cmd_validate(args) -> int:
-    from .validate import validate
+    from .ledger import validate
     report = validate(args.root)
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -38,7 +46,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from .init import init_ledger
+    from .ledger.new import init_ledger
     path = init_ledger(args.dir)
     print(f"created an empty ledger in {path}: datapackage.json, claims.csv, evidence/*.csv, documents/.")
     print(f"next: claimledger add-document FILE --root {path}, then add claims and mentions; check with claimledger validate --root {path}.")
@@ -47,60 +55,67 @@ def cmd_init(args) -> int:
 
 def cmd_summary(args) -> int:
     from .ledger import load
+    from .render.text import summary_markdown
     ledger = load(args.root)
-    s = ledger.summary()
     if args.format == "json":
+        s = ledger.summary()
         print(json.dumps({k: v.reset_index().to_dict(orient="records") if k == "category_by_document" else v.to_dict(orient="records")
                           for k, v in s.items()}, indent=2, default=str))
         return 0
-    from .report import summary_markdown
     print(summary_markdown(ledger), end="")
     return 0
 
 
 def cmd_report(args) -> int:
-    from .report import build_report
-    return build_report(args.root, out=args.out, execute=not args.no_notebooks)
+    from .build import build_report
+    build_report(args.root, out=args.out, execute=not args.no_notebooks, progress=lambda m: _say(f"[report] {m}"))
+    return 0
 
 
 def cmd_grade(args) -> int:
     from .ledger import load
-    from .report import grades_csv_text, grades_json_text, grades_markdown, grades_table
-    grades = load(args.root).grades()
+    from .render.text import GRADE_FORMATS
+    ledger = load(args.root)
     if args.claim:
-        grades = grades[grades["claim_id"].isin(args.claim)]
-        unknown = sorted(set(args.claim) - set(grades["claim_id"]))
+        unknown = sorted(set(args.claim) - set(ledger.claims["claim_id"].astype(str)))
         if unknown:
-            print(f"claimledger grade: unknown claim_id {', '.join(unknown)}. Fix: run `claimledger summary` to list claims.", file=sys.stderr)
+            _say(f"claimledger grade: unknown claim_id {', '.join(unknown)}. Fix: run `claimledger summary` to list claims.")
             return 1
-    text = {"table": grades_table, "csv": grades_csv_text, "json": grades_json_text, "markdown": grades_markdown}[args.format](grades)
-    sys.stdout.write(text)
+    grades = ledger.grades(args.claim)
+    sys.stdout.write(GRADE_FORMATS[args.format](grades))
     return 0
 
 
 def cmd_resolve(args) -> int:
-    from .resolve import run_resolve
-    return run_resolve(args)
+    from .resolve import Config, resolve_citations
+    from .resolve.output import FORMATS
+    config = Config.from_env(email=args.email) if args.online else None
+    if config is not None and not config.email:
+        _say("claimledger resolve: no contact email, so Crossref's public pool (1 list request per second) is used. "
+             "Fix: pass --email you@example.org or set $CLAIMLEDGER_EMAIL.")
+    res = resolve_citations(args.root, online=args.online, only=args.only, config=config, fill=args.fill)
+    sys.stdout.write(FORMATS[args.format](res))
+    return 0 if res.report.ok else 1
 
 
 # ---- writers' tools (docs/writers.md) ----------------------------------------------------------------------------
 
 def cmd_check(args) -> int:
-    from .check import Checker, draft_html, draft_json, draft_text, read_draft, sentence_json, sentence_text
     from .files import write_atomic
     from .ledger import load
+    from .render.checks import draft_html, draft_json, draft_text, sentence_json, sentence_text
+    from .writers.checker import Checker, read_draft
     if bool(args.sentence) == bool(args.file):
-        print('claimledger check: give one SENTENCE in quotes, or --file DRAFT. Example: claimledger check "Acupuncture releases endorphins"',
-              file=sys.stderr)
+        _say('claimledger check: give one SENTENCE in quotes, or --file DRAFT. Example: claimledger check "Acupuncture releases endorphins"')
         return 2
     if args.html and not args.file:
-        print("claimledger check: --html needs --file DRAFT.", file=sys.stderr)
+        _say("claimledger check: --html needs --file DRAFT.")
         return 2
     checker = Checker(load(args.root), semantic=args.semantic)
     if args.sentence:
         reports = checker.check_sentence(args.sentence, top=args.top)
         sys.stdout.write(sentence_json(args.sentence, reports) if args.json else sentence_text(args.sentence, reports))
-        return 2 if reports and reports[0].verdict in ("contradicted", "no_evidence_found") else 0
+        return 2 if reports and reports[0].verdict in BLOCKING else 0
     report = checker.check_draft(read_draft(args.file), name=Path(args.file).name, top=args.top)
     if args.html:
         write_atomic(args.html, draft_html(report))
@@ -111,8 +126,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from .extract import extract_document
     from .ledger import load
+    from .writers.extract import extract_document
     out = args.out or f"review-{args.document_id or Path(args.document).stem}.csv"
     path, rows = extract_document(load(args.root), args.document, args.document_id, out)
     new = sum(r["claim_id"] == "new" for r in rows)
@@ -123,7 +138,7 @@ def cmd_extract(args) -> int:
 
 
 def cmd_merge_review(args) -> int:
-    from .extract import merge_review
+    from .writers.extract import merge_review
     result = merge_review(args.root, args.file, dry_run=args.dry_run)
     for line in result.skipped:
         print(f"skipped: {line}")
@@ -144,7 +159,7 @@ def cmd_merge_review(args) -> int:
 
 
 def cmd_add_document(args) -> int:
-    from .extract import add_document
+    from .ledger.edit import add_document
     doc = add_document(args.root, args.file, args.document_id, title=args.title or "", site=args.site or "",
                        author=args.author or "", date=args.date or "")
     print(f"registered document {doc.document_id}: {doc.file} (sha256 {doc.sha256[:12]}…) in evidence/documents.csv.")
@@ -154,17 +169,17 @@ def cmd_add_document(args) -> int:
 
 def cmd_site(args) -> int:
     from .ledger import load
-    from .site import write_site
+    from .render.explorer import write_explorer
     out = Path(args.out) if args.out else Path(args.root) / "reports" / "explorer"
-    path = write_site(load(args.root), out)
+    path = write_explorer(load(args.root), out)
     print(f"wrote {path} (open it in a browser; it needs no server)")
     return 0
 
 
 def cmd_export(args) -> int:
-    from .export import export_text
     from .files import write_atomic
     from .ledger import load
+    from .render.exports import export_text
     text = export_text(load(args.root), args.format)
     if args.out:
         write_atomic(args.out, text)
@@ -228,7 +243,7 @@ def _add_writer_commands(sub) -> None:
                              description="claimreview: schema.org ClaimReview JSON-LD per claim (verdict on a 1-5 scale, see "
                                          "docs/writers.md); bibtex and csl-json: every citation; csv: claims with verdicts "
                                          "(spreadsheet-safe). Prints to stdout, or writes FILE atomically with --out."))
-    p.add_argument("format", choices=["claimreview", "bibtex", "csl-json", "csv"], help="what to export")
+    p.add_argument("format", choices=list(EXPORTERS), help="what to export: " + "; ".join(f"{k}: {m.DESCRIPTION}" for k, m in EXPORTERS.items()))
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
     p.set_defaults(func=cmd_export)
 
@@ -262,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _root(sub.add_parser("grade", help="print a verdict, certainty and reason for every claim",
                              description="Grade every claim from its evidence (rules: docs/grading.md). "
                                          "Reviewer overrides in claims.csv win and are shown beside the computed verdict."))
-    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table", help="output format (default: table)")
+    p.add_argument("--format", choices=list(GRADE_FORMATS), default="table", help="output format (default: table)")
     p.add_argument("--claim", nargs="+", metavar="CLAIM_ID", help="only these claims")
     p.set_defaults(func=cmd_grade)
 
@@ -272,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "(reads evidence/cache/); --online fetches and refreshes the cache."))
     p.add_argument("--online", action="store_true", help="query the real APIs (batched, rate-limited) and update the cache")
     p.add_argument("--only", nargs="+", metavar="ID", default=None, help="only these citation_ids")
-    p.add_argument("--format", choices=["text", "json", "csv"], default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=list(RESOLVE_FORMATS), default="text", help="output format (default: text)")
     p.add_argument("--email", default=None, help="contact address for the APIs' polite pools (default: $CLAIMLEDGER_EMAIL)")
     p.add_argument("--fill", action="store_true", help="write missing DOIs/PMIDs that PubMed and Crossref agree on into evidence/citations.csv")
     p.set_defaults(func=cmd_resolve)

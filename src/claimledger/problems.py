@@ -109,3 +109,91 @@ class LedgerError(EvidenceError):
 
 class SchemaError(EvidenceError):
     """datapackage.json is missing, not JSON, or not a usable Table Schema package."""
+
+
+class BuildError(EvidenceError):
+    """A report output could not be built (a notebook cell failed, a folder cannot be written)."""
+
+
+# ---- the catalogue of problem codes ---------------------------------------------------------------------------
+# Every Problem carries one of these codes (tests/test_structure.py checks that the code never uses another).
+# Codes are stable: scripts may rely on them. docs/data-model.md lists them.
+CODES: dict[str, str] = {
+    # reading a table (ledger/read.py)
+    "missing-file": "a table or document the ledger names does not exist",
+    "unreadable-file": "a file exists but cannot be read (permissions, a folder in its place)",
+    "outside-ledger": "a path the ledger names resolves outside the ledger folder",
+    "empty-file": "a table has no header line",
+    "not-utf8": "a file is not valid UTF-8",
+    "bom": "a file starts with a UTF-8 byte-order mark (read anyway)",
+    "crlf": "a file uses CRLF line endings (read anyway)",
+    "wrong-delimiter": "a table is separated by semicolons, tabs or pipes, not commas",
+    "duplicate-column": "a column appears twice in the header",
+    "renamed-column": "a header names a column the schema does not know, close to one it misses",
+    "extra-column": "a header names a column the schema does not know",
+    "missing-column": "a header lacks a column the schema declares",
+    "column-order": "columns are in another order than the schema's (read anyway)",
+    "blank-line": "a blank line inside a table (ignored)",
+    "extra-fields": "a row has more fields than the header",
+    "missing-fields": "a row has fewer fields than the header",
+    "bad-quoting": "a quoted value is never closed",
+    "stray-quote": "a quote character inside an unquoted value",
+    "field-too-long": "a value is longer than the CSV reader accepts",
+    "invisible-character": "a value holds an invisible or control character",
+    # the schema's rules (ledger/validate.py)
+    "bad-schema": "datapackage.json is missing, not JSON, or not a usable Table Schema package",
+    "blank-required": "a required value is empty",
+    "bad-integer": "a value is not a whole number",
+    "bad-number": "a value is not a number",
+    "bad-date": "a value is not a YYYY-MM-DD date",
+    "bad-boolean": "a value is not true or false",
+    "not-finite": "a number is infinite or not a number",
+    "out-of-range": "a number is outside the declared range",
+    "unknown-enum": "a value is not in the column's vocabulary",
+    "bad-format": "a value does not match the column's pattern",
+    "duplicate-id": "an id (or key) is used twice",
+    "unknown-reference": "a value refers to a row that does not exist",
+    # ledger rules (ledger/validate.py)
+    "missing-document": "a registered document's file does not exist",
+    "hash-mismatch": "a document's text changed since it was registered",
+    "bad-offsets": "a mention's offsets are not a range of its document",
+    "quote-mismatch": "a quote is not the text at its offsets",
+    "reason-required": "a value that needs a reason has none",
+    "orphan-claim": "a claim is made by no document",
+    "not-yet-searched": "a claim has no evidence and no logged search",
+    "unused-document": "a document has no mentions",
+    "unused-citation": "a citation is linked to no claim",
+    "no-identifier": "a citation has no DOI, PMID or URL",
+    "duplicate-doi": "two citations share a DOI",
+    "duplicate-pmid": "two citations share a PMID",
+    "future-year": "a publication year lies in the future",
+    "measure-required": "an effect estimate has no measure",
+    "estimate-outside-ci": "an estimate lies outside its confidence interval",
+    "included-not-assessed": "a record included in screening has no assessment",
+    # reviewing extracted mentions (writers/extract.py)
+    "unknown-decision": "an accept cell is neither yes nor no",
+    "unregistered-document": "a review row names a document that is not registered",
+    "new-claim": "a review row's claim is not in claims.csv yet",
+    "unknown-claim": "a claim_id is not in claims.csv",
+    # citation checks (resolve/)
+    "not-looked-up": "an identifier is malformed, so it was not looked up",
+    "title-mismatch": "a title differs from the record's",
+    "year-mismatch": "a year differs from the record's",
+    "first-author-mismatch": "a first author differs from the record's",
+    "journal-mismatch": "a journal differs from the record's",
+    "doi-mismatch": "a source links the PMID to another DOI",
+    "pmid-mismatch": "a source links the DOI to another PMID",
+    "retracted": "a source records a retraction",
+    "expression-of-concern": "a source records an expression of concern",
+    "correction": "a source records a correction",
+    "reinstatement": "a source records that a retraction was withdrawn",
+    "retraction-unconfirmed": "marked retracted, but no source says so",
+    "not-found": "an identifier is not found at the source",
+    "lookup-failed": "a look-up failed (network, server)",
+    "suggested-fill": "a missing DOI or PMID the records agree on",
+    "filled": "a missing DOI or PMID was written",
+    "fill-skipped": "a fill was not written because another row has that identifier",
+    "cache-unreadable": "a cached record cannot be read and was ignored",
+}
+"""Problem code -> what it means. The single list of codes."""
+

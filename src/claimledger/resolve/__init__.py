@@ -9,20 +9,16 @@ refreshes that cache with batched, rate-limited requests. See ``docs/resolver.md
 """
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import json
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from ..load import read_table
+from ..ledger.read import read_table
+from ..ledger.schema import read_schema
 from ..problems import LedgerError, Problem, Report
-from ..schema import read_schema
 from .cache import Cache
 from .config import Config, ResolveError
 from .evaluate import STATUSES, CitationResult, Evaluator, identifier
@@ -30,7 +26,8 @@ from .fetch import refresh
 from .fill import write_fills
 from .http import FetchError, Redactor
 
-__all__ = ["STATUSES", "Config", "FetchError", "Resolution", "ResolveError", "citation_status", "resolve_citations", "run_resolve"]
+__all__ = ["STATUSES", "Config", "FetchError", "Resolution", "ResolveError", "citation_status", "ledger_citation_status",
+           "resolve_citations"]
 
 STATUS_COLUMNS = ["citation_id", "status", "sources", "checked_on", "detail"]
 
@@ -152,64 +149,25 @@ def citation_status(root: str | Path = ".") -> pd.DataFrame:
     return resolve_citations(root).status
 
 
-# --- output ----------------------------------------------------------------------------------
-
-def _summary(res: Resolution) -> str:
-    counts = ", ".join(f"{n} {s}" for s, n in res.counts.items()) or "none"
-    rep = res.report
-    text = f"{len(res.results)} citation(s): {counts}; {len(rep.errors)} error(s), {len(rep.warnings)} warning(s)."
-    if not res.online and any(r.status in ("not_checked", "verified_manually") and not r.sources for r in res.results):
-        text += " Offline: citations without a cached record were not checked; run `claimledger resolve --online` to check them."
-    return text
-
-
-def _requests_line(res: Resolution) -> str:
-    parts = [f"{s} {v['requests']} ({v['rate_limited']} answered 429, {v['retries']} retried)" for s, v in res.stats.items() if v["requests"]]
-    return "requests: " + ("; ".join(parts) if parts else "none")
+def _as_text(value) -> str:
+    """A typed cell as it reads in the CSV: "" for missing, true/false, YYYY-MM-DD, whole numbers without ".0"."""
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
-def format_text(res: Resolution) -> str:
-    lines = [f"{r.citation_id}: {r.status}" + (f" ({', '.join(r.sources)}; checked {r.checked_on})" if r.sources else "")
-             + (f": {r.detail}" if r.detail else "") for r in res.results]
-    lines += [p.format() for p in res.report.sorted()]
-    if res.online:
-        lines.append(_requests_line(res))
-    lines.append(_summary(res))
-    return "\n".join(lines) + "\n"
+def ledger_citation_status(ledger) -> pd.DataFrame:
+    """:func:`citation_status` for a loaded ledger, from the citations it already holds (nothing is read twice
+    but the cache)."""
+    table = ledger.schema.table("citations")
+    frame = ledger.citations.astype(object)
+    rows = [{k: _as_text(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    patterns = {k: table.field(k).pattern for k in ("doi", "pmid")}
+    evaluator = Evaluator(Cache(ledger.root), {}, table.path, patterns, False)
+    lines = ledger.lines.get("citations", range(2, len(rows) + 2))
+    return Resolution([evaluator.evaluate(row, int(line)) for row, line in zip(rows, lines)], Report(), False).status
 
-
-def format_json(res: Resolution) -> str:
-    out = {
-        "ok": res.report.ok,
-        "online": res.online,
-        "counts": res.counts,
-        "errors": len(res.report.errors),
-        "warnings": len(res.report.warnings),
-        "citations": [{
-            "citation_id": r.citation_id, "status": r.status, "sources": r.sources, "checked_on": r.checked_on, "detail": r.detail,
-            "notices": [vars(n) for n in r.notices],
-            "mismatches": [vars(m) for m in r.mismatches],
-            "fills": r.fills,
-        } for r in res.results],
-        "problems": [p.to_dict() for p in res.report.sorted()],
-        "requests": res.stats,
-    }
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
-
-
-def format_csv(res: Resolution) -> str:
-    buf = io.StringIO()
-    res.status.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    return buf.getvalue()
-
-
-def run_resolve(args) -> int:
-    """``claimledger resolve``: print the verdicts; exit 1 on any mismatch, retraction, not-found or fault."""
-    config = Config.from_env(email=args.email) if args.online else None
-    if config is not None and not config.email:
-        print("claimledger resolve: no contact email, so Crossref's public pool (1 list request per second) is used. "
-              "Fix: pass --email you@example.org or set $CLAIMLEDGER_EMAIL.", file=sys.stderr)
-    res = resolve_citations(args.root, online=args.online, only=args.only, config=config, fill=getattr(args, "fill", False))
-    formatter = {"json": format_json, "csv": format_csv}.get(args.format, format_text)
-    sys.stdout.write(formatter(res))
-    return 0 if res.report.ok else 1

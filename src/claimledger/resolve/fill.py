@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 from ..files import write_atomic
-from ..load import BOM, RawTable
+from ..ledger.read import BOM, RawTable
 from ..problems import Problem
 from .config import ResolveError
 

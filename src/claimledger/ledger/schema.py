@@ -13,7 +13,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
-from .problems import SchemaError
+from ..problems import SchemaError
 
 DESCRIPTOR = "datapackage.json"
 

@@ -11,12 +11,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..grading.scales import MIXED_STANCE, NOT_ADDRESSED, REFUTES, SUPPORTS
+from ..grading.verdicts import INFO, Verdict
+from ..ledger.summary import summarise
+
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#999999"]
-VERDICT_COLOURS = {
-    "supported": "#009E73", "partly_supported": "#56B4E9", "mixed": "#F0E442", "weak_or_indirect": "#E69F00",
-    "contradicted": "#D55E00", "no_evidence_found": "#999999", "not_yet_searched": "#FFFFFF", "untestable": "#CC79A7",
-}
-STANCE_COLOURS = {"supports": "#009E73", "mixed": "#F0E442", "no_effect_shown": "#E69F00", "refutes": "#D55E00", "not_addressed": "#999999"}
+STANCE_COLOURS = {SUPPORTS: "#009E73", MIXED_STANCE: "#F0E442", "no_effect_shown": "#E69F00", REFUTES: "#D55E00", NOT_ADDRESSED: "#999999"}
 
 
 def _fig(w=8, h=4.5):
@@ -26,7 +26,6 @@ def _fig(w=8, h=4.5):
 
 def claims_by_document(ledger) -> plt.Figure:
     """Stacked bars: distinct claims each document makes, by category."""
-    from .report import summarise
     cd = summarise(ledger)["category_by_document"]
     fig, ax = _fig()
     bottom = np.zeros(cd.shape[1])
@@ -44,10 +43,11 @@ def claims_by_document(ledger) -> plt.Figure:
 def verdict_distribution(grades: pd.DataFrame) -> plt.Figure:
     """Horizontal bars: how many claims get each verdict."""
     counts = grades["verdict"].value_counts(sort=False)
-    counts = counts[counts.index.astype(str) != "not_yet_searched"] if counts.get("not_yet_searched", 0) == 0 else counts
+    if counts.get(Verdict.NOT_YET_SEARCHED, 0) == 0:
+        counts = counts.drop(Verdict.NOT_YET_SEARCHED, errors="ignore")
     fig, ax = _fig(8, 4)
-    labels = [str(v).replace("_", " ") for v in counts.index]
-    ax.barh(labels, counts.to_numpy(), color=[VERDICT_COLOURS[str(v)] for v in counts.index], edgecolor="#333333")
+    labels = [INFO[str(v)].label for v in counts.index]
+    ax.barh(labels, counts.to_numpy(), color=[INFO[str(v)].colour for v in counts.index], edgecolor="#333333")
     ax.invert_yaxis()
     for y, n in enumerate(counts.to_numpy()):
         ax.text(n + 0.2, y, str(int(n)), va="center")

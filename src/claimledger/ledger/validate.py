@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .load import RawTable, decode_documents, read_document_bytes, read_tables
-from .problems import Problem, Report, SchemaError
+from ..problems import Problem, Report, SchemaError
+from .read import RawTable, decode_documents, read_document_bytes, read_tables
 from .schema import Field, Schema, Table, read_schema
 
 MAX_SUGGESTIONS = 2000  # beyond this many bad values, skip "did you mean" look-ups
@@ -209,81 +209,96 @@ def _utf8_buffers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
-def check_quotes(mentions: RawTable, documents: RawTable, doc_bytes: dict[str, bytes | None]) -> list[Problem]:
-    """Every quote must sit at its offsets in its document's text, character for character.
+def compare_quotes(document_id: pd.Series, quote: pd.Series, start: np.ndarray, end: np.ndarray,
+                   texts: dict[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether each quote sits at its offsets in its document's text, character for character.
 
-    Offsets count Unicode code points. The check is vectorised: each document
-    becomes UTF-8 bytes plus a code-point-to-byte table, quotes are read as
-    UTF-8 straight from their Arrow buffers, and bytes are compared at gathered
-    positions in batches (no Python loop over mentions).
+    Offsets count Unicode code points. Vectorised: each document becomes UTF-8
+    bytes plus a code-point-to-byte table, quotes are read as UTF-8 straight
+    from their Arrow buffers, and bytes are compared at gathered positions in
+    batches (no Python loop over quotes). Rows whose document text is unknown,
+    whose offsets are missing or whose quote is empty are not compared.
+
+    Returns ``(bad_range, mismatch, doc_len)``: offsets outside the document or
+    reversed; a quote that differs from the text at its offsets; each row's
+    document length in code points (0 when unknown).
     """
-    m, d = mentions.frame, documents.frame
-    texts = {k: t for k, t in decode_documents(doc_bytes).items() if t is not None}
     doc_ids = list(texts)
-    code = pd.Categorical(m["document_id"], categories=doc_ids).codes.astype(np.int64) if doc_ids else np.full(len(m), -1)
+    code = pd.Categorical(document_id, categories=doc_ids).codes.astype(np.int64) if doc_ids else np.full(len(quote), -1)
     has_doc = code >= 0
-    start = column_number(mentions, "start", integer=True).to_numpy()
-    end = column_number(mentions, "end", integer=True).to_numpy()
     n_cp = np.array([len(texts[k]) for k in doc_ids] + [0], dtype=np.int64)
     doc_len = np.where(has_doc, n_cp[code], 0)
-    q_off, q_bytes = _utf8_buffers(m["quote"])
-    q_nbytes = np.diff(q_off)
-    usable = has_doc & ~np.isnan(start) & ~np.isnan(end) & (q_nbytes > 0)
-    out: list[Problem] = []
-    bad_range = usable & ((start > end) | (end > doc_len))
-    out += _emit(mentions, bad_range, "end", "bad-offsets",
-                 lambda i, v: f"offsets {m['start'].iat[i]}-{m['end'].iat[i]} are out of range for {_doc_file(d, m['document_id'].iat[i])} ({int(doc_len[i])} characters).",
-                 "set start and end to the quote's position in the text (end = start + length of quote).")
+    q_off, q_bytes = _utf8_buffers(quote)
+    usable = has_doc & ~np.isnan(start) & ~np.isnan(end) & (np.diff(q_off) > 0)
+    bad_range = usable & ((start < 0) | (start > end) | (end > doc_len))
     usable &= ~bad_range
-    mismatch = usable.copy()
+    good = np.zeros(len(quote), dtype=bool)
     if doc_ids and usable.any():
-        encoded = [texts[k].encode("utf-8") for k in doc_ids]
-        big = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        byte_base = np.cumsum([0] + [len(e) for e in encoded[:-1]]).astype(np.int64)
-        # code point -> byte offset, per document: positions of bytes that start a character, plus the end
-        maps = []
-        for e in encoded:
-            b = np.frombuffer(e, dtype=np.uint8)
-            maps.append(np.append(np.flatnonzero((b & 0xC0) != 0x80), len(b)).astype(np.int64))
-        map_base = np.cumsum([0] + [len(x) for x in maps[:-1]]).astype(np.int64)
-        cp2byte = np.concatenate(maps)
-        rows = np.flatnonzero(usable)
-        c = code[rows]
-        bstart = cp2byte[map_base[c] + start[rows].astype(np.int64)]
-        bend = cp2byte[map_base[c] + end[rows].astype(np.int64)]
-        lens = q_nbytes[rows]
-        same_len = (bend - bstart) == lens
-        ok_rows = rows[same_len]
-        abs_start = (byte_base[c] + bstart)[same_len]
-        lens = lens[same_len]
-        good = np.zeros(len(m), dtype=bool)
-        # Compare quotes of the same byte length L at once: fixed-width windows over the document bytes and
-        # the quote bytes (views, no copies), gathered row by row and compared as L-byte records.
-        order = np.argsort(lens, kind="stable")
-        lens_sorted = lens[order]
-        bounds = np.flatnonzero(np.diff(lens_sorted)) + 1
-        for group in np.split(order, bounds):
-            if not len(group):
-                continue
-            L = int(lens[group[0]])
-            if L > len(big) or L > len(q_bytes):
-                continue
-            doc_win = np.lib.stride_tricks.sliding_window_view(big, L)
-            q_win = np.lib.stride_tricks.sliding_window_view(q_bytes, L)
-            for k in range(0, len(group), QUOTE_BATCH):
-                g = group[k:k + QUOTE_BATCH]
-                a = np.ascontiguousarray(doc_win[abs_start[g]]).view(f"V{L}").ravel()
-                b = np.ascontiguousarray(q_win[q_off[ok_rows[g]]]).view(f"V{L}").ravel()
-                good[ok_rows[g]] = a == b
-        mismatch = usable & ~good
+        _compare_bytes(doc_ids, texts, code, start, end, q_off, q_bytes, np.flatnonzero(usable), good)
+    return bad_range, usable & ~good, doc_len
+
+
+def _compare_bytes(doc_ids, texts, code, start, end, q_off, q_bytes, rows, good) -> None:
+    """Set ``good[i]`` for the rows whose quote bytes equal the document bytes at their offsets."""
+    encoded = [texts[k].encode("utf-8") for k in doc_ids]
+    big = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    byte_base = np.cumsum([0] + [len(e) for e in encoded[:-1]]).astype(np.int64)
+    # code point -> byte offset, per document: positions of bytes that start a character, plus the end
+    maps = []
+    for e in encoded:
+        b = np.frombuffer(e, dtype=np.uint8)
+        maps.append(np.append(np.flatnonzero((b & 0xC0) != 0x80), len(b)).astype(np.int64))
+    map_base = np.cumsum([0] + [len(x) for x in maps[:-1]]).astype(np.int64)
+    cp2byte = np.concatenate(maps)
+    c = code[rows]
+    bstart = cp2byte[map_base[c] + start[rows].astype(np.int64)]
+    bend = cp2byte[map_base[c] + end[rows].astype(np.int64)]
+    lens = np.diff(q_off)[rows]
+    same_len = (bend - bstart) == lens
+    ok_rows = rows[same_len]
+    abs_start = (byte_base[c] + bstart)[same_len]
+    lens = lens[same_len]
+    # Compare quotes of the same byte length L at once: fixed-width windows over the document bytes and
+    # the quote bytes (views, no copies), gathered row by row and compared as L-byte records.
+    order = np.argsort(lens, kind="stable")
+    bounds = np.flatnonzero(np.diff(lens[order])) + 1
+    for group in np.split(order, bounds):
+        if not len(group):
+            continue
+        L = int(lens[group[0]])
+        if L > len(big) or L > len(q_bytes):
+            continue
+        doc_win = np.lib.stride_tricks.sliding_window_view(big, L)
+        q_win = np.lib.stride_tricks.sliding_window_view(q_bytes, L)
+        for k in range(0, len(group), QUOTE_BATCH):
+            g = group[k:k + QUOTE_BATCH]
+            a = np.ascontiguousarray(doc_win[abs_start[g]]).view(f"V{L}").ravel()
+            b = np.ascontiguousarray(q_win[q_off[ok_rows[g]]]).view(f"V{L}").ravel()
+            good[ok_rows[g]] = a == b
+
+
+def closest_match(text: str, quote: str, start: int) -> int | None:
+    """Where in ``text`` the quote occurs nearest to ``start`` (None when it does not occur at all)."""
+    hits = [h.start() for h in re.finditer(re.escape(quote), text)]
+    return min(hits, key=lambda h: abs(h - start)) if hits else None
+
+
+def check_quotes(mentions: RawTable, documents: RawTable, doc_bytes: dict[str, bytes | None]) -> list[Problem]:
+    """Every quote must sit at its offsets in its document's text, character for character (:func:`compare_quotes`)."""
+    m, d = mentions.frame, documents.frame
+    texts = {k: t for k, t in decode_documents(doc_bytes).items() if t is not None}
+    start = column_number(mentions, "start", integer=True).to_numpy()
+    end = column_number(mentions, "end", integer=True).to_numpy()
+    bad_range, mismatch, doc_len = compare_quotes(m["document_id"], m["quote"], start, end, texts)
+    out = _emit(mentions, bad_range, "end", "bad-offsets",
+                lambda i, v: f"offsets {m['start'].iat[i]}-{m['end'].iat[i]} are out of range for {_doc_file(d, m['document_id'].iat[i])} ({int(doc_len[i])} characters).",
+                "set start and end to the quote's position in the text (end = start + length of quote).")
 
     def msg(i, v):
         doc = m["document_id"].iat[i]
-        text = texts[doc]
-        q = m["quote"].iat[i]
         s_, e_ = int(start[i]), int(end[i])
-        hits = [h.start() for h in re.finditer(re.escape(q), text)]
-        where = f" (closest match at {min(hits, key=lambda h: abs(h - s_))})" if hits else " (the quote does not occur anywhere in the text)"
+        hit = closest_match(texts[doc], m["quote"].iat[i], s_)
+        where = f" (closest match at {hit})" if hit is not None else " (the quote does not occur anywhere in the text)"
         return f"text not found in {_doc_file(d, doc)} at {s_}-{e_}{where}."
     out += _emit(mentions, mismatch, "quote", "quote-mismatch", msg,
                  "copy the quote character for character from the document and set start/end to where it occurs.")
@@ -405,9 +420,9 @@ def validate(root: str | Path = ".", today: _dt.date | None = None) -> Report:
 
 
 def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
-    """Like :func:`validate`, also returning what was read, ``(report, raw tables, document bytes)``,
+    """Like :func:`validate`, also returning what was read, ``(report, raw tables, document bytes, schema)``,
     so that :func:`claimledger.load` builds its frames without reading anything twice.
-    The tables are None when the schema itself cannot be read.
+    The tables and schema are None when the schema itself cannot be read.
     """
     root = Path(root)
     report = Report()
@@ -415,7 +430,7 @@ def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
         schema: Schema = read_schema(root)
     except SchemaError as err:
         report.add(Problem("datapackage.json", None, "(file)", "bad-schema", str(err)))
-        return report, None, {}
+        return report, None, {}, None
     raws = read_tables(root, schema)
     docs = raws.get("documents")
     doc_bytes = read_document_bytes(root, docs.frame) if docs is not None and docs.frame is not None else {}
@@ -437,4 +452,4 @@ def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
             report.extend(quotes.result())
     if ledger_tables:
         report.extend(check_ledger_rules(raws, today))
-    return report, raws, doc_bytes
+    return report, raws, doc_bytes, schema

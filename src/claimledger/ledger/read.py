@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .problems import Problem
+from ..problems import Problem
 from .schema import Schema, Table
 
 BOM = b"\xef\xbb\xbf"
@@ -138,6 +138,58 @@ def _parse_rows(text: str, file: str, expected: list[str]):
     return pd.DataFrame(rows, columns=expected, dtype=str), np.asarray(starts, dtype=int), problems
 
 
+def _decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """The text of a table file: BOM and CRLF tolerated with a warning, bytes that are not UTF-8 reported."""
+    problems: list[Problem] = []
+    if data.startswith(BOM):
+        problems.append(Problem(file, 1, "(encoding)", "bom", "the file starts with a UTF-8 byte-order mark.",
+                                "save it as UTF-8 without BOM (the ledger reads it anyway).", severity="warning"))
+        data = data[len(BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        problems.append(Problem(file, line, "(encoding)", "not-utf8", f"byte 0x{data[err.start]:02X} at character {col} is not valid UTF-8.",
+                                "save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."))
+        return None, problems
+    if "\r" in text:
+        problems.append(Problem(file, 1, "(encoding)", "crlf", "the file uses Windows (CRLF) line endings.",
+                                "save it with LF line endings so that git diffs stay clean (the ledger reads it anyway).",
+                                severity="warning"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, problems
+
+
+def _check_header(file: str, first: str, expected: list[str]) -> tuple[list[str], list[Problem]]:
+    """The header's column names and its problems: wrong delimiter, duplicate, renamed, extra or missing columns."""
+    header = next(csv.reader([first]))
+    if len(header) == 1 and len(expected) > 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if sep in first:
+                return header, [Problem(file, 1, "(header)", "wrong-delimiter", f"the file is separated by {name}, not commas.",
+                                        "save it as comma-separated values (CSV).")]
+    problems = []
+    seen = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(file, 1, name, "duplicate-column", f'column "{name}" appears twice in the header.', "keep one of them."))
+        seen.add(name)
+    missing = [c for c in expected if c not in header]
+    for name in (c for c in header if c not in expected):
+        close = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
+        if close:
+            problems.append(Problem(file, 1, name, "renamed-column", f'column "{name}" is not in the schema.',
+                                    f'rename it to "{close[0]}".', value=name))
+            missing.remove(close[0])
+        else:
+            problems.append(Problem(file, 1, name, "extra-column", f'column "{name}" is not in the schema.',
+                                    f"remove it, or declare it in datapackage.json; expected columns: {','.join(expected)}.", value=name))
+    problems += [Problem(file, 1, name, "missing-column", f'column "{name}" is missing from the header.',
+                         f"add it; expected columns: {','.join(expected)}.") for name in missing]
+    return header, problems
+
+
 def read_table(root: str | Path, table: Table) -> RawTable:
     """Read one table of the ledger as text, collecting every structural problem.
 
@@ -150,66 +202,20 @@ def read_table(root: str | Path, table: Table) -> RawTable:
     file = table.path
     path = Path(root) / file
     expected = table.field_names
-    empty = np.zeros(0, dtype=int)
 
     def fail(*p: Problem) -> RawTable:
-        return RawTable(table, None, empty, list(p))
+        return RawTable(table, None, np.zeros(0, dtype=int), list(p))
 
     if not path.is_file():
         return fail(Problem(file, None, "(file)", "missing-file", "the file is missing.",
                             f"create it with the header line: {','.join(expected)}"))
-    data = path.read_bytes()
-    problems: list[Problem] = []
-    if data.startswith(BOM):
-        problems.append(Problem(file, 1, "(encoding)", "bom", "the file starts with a UTF-8 byte-order mark.",
-                                "save it as UTF-8 without BOM (the ledger reads it anyway).", severity="warning"))
-        data = data[len(BOM):]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return fail(*problems, Problem(file, line, "(encoding)", "not-utf8",
-                                       f"byte 0x{data[err.start]:02X} at character {col} is not valid UTF-8.",
-                                       "save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."))
-    if "\r" in text:
-        problems.append(Problem(file, 1, "(encoding)", "crlf", "the file uses Windows (CRLF) line endings.",
-                                "save it with LF line endings so that git diffs stay clean (the ledger reads it anyway).",
-                                severity="warning"))
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, problems = _decode(file, path.read_bytes())
+    if text is None:
+        return fail(*problems)
     if not text.strip():
         return fail(*problems, Problem(file, 1, "(header)", "empty-file", "the file is empty; it needs at least a header line.",
                                        f"put this header on line 1: {','.join(expected)}"))
-    first = text.split("\n", 1)[0]
-    header = next(csv.reader([first]))
-    if len(header) == 1 and len(expected) > 1:
-        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
-            if sep in first:
-                return fail(*problems, Problem(file, 1, "(header)", "wrong-delimiter",
-                                               f"the file is separated by {name}, not commas.",
-                                               "save it as comma-separated values (CSV)."))
-    header_problems = []
-    seen = set()
-    for name in header:
-        if name in seen:
-            header_problems.append(Problem(file, 1, name, "duplicate-column", f'column "{name}" appears twice in the header.',
-                                           "keep one of them."))
-        seen.add(name)
-    missing = [c for c in expected if c not in header]
-    extra = [c for c in header if c not in expected]
-    for name in extra:
-        close = difflib.get_close_matches(name, missing, n=1, cutoff=0.6)
-        if close:
-            header_problems.append(Problem(file, 1, name, "renamed-column", f'column "{name}" is not in the schema.',
-                                           f'rename it to "{close[0]}".', value=name))
-            missing.remove(close[0])
-        else:
-            header_problems.append(Problem(file, 1, name, "extra-column", f'column "{name}" is not in the schema.',
-                                           f"remove it, or declare it in datapackage.json; expected columns: {','.join(expected)}.",
-                                           value=name))
-    for name in missing:
-        header_problems.append(Problem(file, 1, name, "missing-column", f'column "{name}" is missing from the header.',
-                                       f"add it; expected columns: {','.join(expected)}."))
+    header, header_problems = _check_header(file, text.split("\n", 1)[0], expected)
     if header_problems:
         return fail(*problems, *header_problems)
     if header != expected:
@@ -219,8 +225,7 @@ def read_table(root: str | Path, table: Table) -> RawTable:
     problems.extend(found)
     if frame is None:
         return fail(*problems)
-    frame = frame[expected]
-    return RawTable(table, frame, lines, problems)
+    return RawTable(table, frame[expected], lines, problems)
 
 
 def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .files import csv_text, write_atomic
-from .problems import EvidenceError
+from ..files import csv_text, write_atomic
+from ..problems import EvidenceError
 from .schema import DESCRIPTOR, Schema, template_text
 
 

@@ -1,0 +1,92 @@
+"""``claimledger report``: the one place that knows every output of ``reports/`` and builds them in order.
+
+Steps: load and validate the ledger (grades are computed once and reused by
+every output); write ``summary.md`` and ``verdicts.csv``; draw the figures;
+check citation status from the resolver's cache (offline); execute the
+notebooks (one kernel each); write the claim explorer and ``index.html``.
+Every file is written atomically. Progress goes to a callback, never to print.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import write_atomic
+from .grading.synthesis import effect_estimates, pool_comparable
+from .ledger import load
+from .render import pages, plots, text
+from .render.explorer import write_explorer
+from .render.notebooks import execute_notebook, notebook_html, notebook_paths
+from .resolve import ledger_citation_status
+from .writers.reports import ClaimReports
+
+AUDIT_NOTEBOOK = "03-claim-audit"
+
+
+@dataclass
+class BuildResult:
+    """What one build wrote, relative to the output folder."""
+
+    out: Path
+    files: list[str] = field(default_factory=list)
+    notebooks: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+
+
+def _figures(ledger, grades) -> dict:
+    estimates = effect_estimates(ledger.links, ledger.citations)
+    pooled = pool_comparable(estimates)
+    figures = {"claims-by-document.png": plots.claims_by_document(ledger), "verdicts.png": plots.verdict_distribution(grades),
+               "evidence-map.png": plots.evidence_map(ledger), "evidence-by-year.png": plots.evidence_by_year(ledger)}
+    for cid, sel in estimates.groupby("claim_id", sort=True):
+        figures[f"forest-{cid}.png"] = plots.forest(sel, pooled[pooled["claim_id"] == cid], title=f"{cid}: reported estimates")
+    return figures
+
+
+def build_report(root: str | Path = ".", out: str | Path | None = None, execute: bool = True,
+                 progress: Callable[[str], None] = lambda message: None) -> BuildResult:
+    """Validate the ledger at ``root`` and build its report in ``out`` (default ``root/reports``).
+
+    Raises
+    ------
+    LedgerError
+        when the ledger does not validate.
+    BuildError
+        when a notebook fails (naming the notebook and cell).
+
+    Examples
+    --------
+    >>> build_report(".", progress=print).files[:2]  # doctest: +SKIP
+    ['summary.md', 'verdicts.csv']
+    """
+    root = Path(root).resolve()
+    result = BuildResult(Path(out) if out else root / "reports")
+    out = result.out
+    ledger = load(root)
+    grades = ledger.grades()
+    write_atomic(out / "summary.md", text.summary_markdown(ledger))
+    write_atomic(out / "verdicts.csv", text.grades_csv(grades))
+    result.files += ["summary.md", "verdicts.csv"]
+    progress(f"{len(grades)} claims graded; wrote summary.md and verdicts.csv")
+    for name, fig in _figures(ledger, grades).items():
+        plots.save(fig, out / "figures" / name)
+        result.figures.append(name)
+    progress(f"wrote {len(result.figures)} figures")
+    status = ledger_citation_status(ledger)
+    write_atomic(out / "citation-status.csv", text.safe_csv_text(status))
+    result.files.append("citation-status.csv")
+    if execute:
+        paths = notebook_paths(root)
+        for n, path in enumerate(paths, 1):
+            progress(f"executing notebook {n}/{len(paths)}: {path.name}")
+            nb = execute_notebook(path, {"root": str(root)}, out / "notebooks")
+            write_atomic(out / f"{path.stem}.html", notebook_html(nb))
+            result.notebooks.append(path.stem)
+    write_explorer(ledger, out / "explorer", ClaimReports(ledger))
+    progress("wrote explorer/index.html")
+    audit = f"{AUDIT_NOTEBOOK}.html" if AUDIT_NOTEBOOK in result.notebooks else None
+    write_atomic(out / "index.html", pages.index_html(ledger, grades, result.notebooks, sorted(result.figures), status, audit))
+    result.files += ["explorer/index.html", "index.html"]
+    progress(f"done: {out / 'index.html'}")
+    return result

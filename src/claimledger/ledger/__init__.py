@@ -1,0 +1,11 @@
+"""The ledger: its schema, reading its tables and documents, validating them, the loaded :class:`Ledger`, new ledgers.
+
+Data flows one way: :mod:`.schema` (``datapackage.json``) -> :mod:`.read` (tables as text, problems located by line)
+-> :mod:`.validate` (every schema and ledger rule) -> :mod:`.model` (typed DataFrames, grades computed once).
+:mod:`.new` creates an empty ledger; :mod:`.edit` appends rows to a ledger safely.
+"""
+from .model import ClaimView, Ledger, load
+from .schema import DESCRIPTOR, Schema, read_schema, template_schema
+from .validate import validate
+
+__all__ = ["DESCRIPTOR", "ClaimView", "Ledger", "Schema", "load", "read_schema", "template_schema", "validate"]

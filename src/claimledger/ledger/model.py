@@ -1,0 +1,180 @@
+"""The :class:`Ledger`: a loaded, validated ledger as typed pandas DataFrames, with its grades computed once."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from ..grading import grade_ledger
+from ..problems import LedgerError, Report, SchemaError
+from ..templating import render
+from .read import decode_documents, typed_frame
+from .schema import Schema
+from .summary import summarise
+from .validate import validate_tables
+
+
+def _table_html(df: pd.DataFrame, max_rows: int = 20) -> Markup:
+    # DataFrame.to_html escapes cell text (escape=True), so its output is safe to embed.
+    return Markup(df.head(max_rows).to_html(index=False, escape=True, na_rep="", border=0))
+
+
+@dataclass
+class ClaimView:
+    """One claim with everything recorded about it: its row, quotes, evidence, searches and grade."""
+
+    claim: pd.Series
+    mentions: pd.DataFrame
+    links: pd.DataFrame
+    """The claim's rows of ``links.csv`` joined with their citations (citation columns suffixed ``_citation`` on a clash)."""
+    searches: pd.DataFrame
+    grade: pd.Series | None = None
+    """The claim's row of :meth:`Ledger.grades` (verdict, certainty, reason, deciding citations)."""
+
+    @property
+    def claim_id(self) -> str:
+        return str(self.claim["claim_id"])
+
+    @property
+    def statement(self) -> str:
+        return str(self.claim["statement"])
+
+    def __repr__(self) -> str:
+        verdict = f", {self.grade['verdict']}" if self.grade is not None else ""
+        return f"<Claim {self.claim_id}: {self.statement} ({len(self.mentions)} mentions, {len(self.links)} links{verdict})>"
+
+    def _repr_html_(self) -> str:
+        evidence = self.links[["citation_id", "stance", "directness", "certainty", "finding"]] if len(self.links) else None
+        return render("claim.html.j2", view=self, mentions=self.mentions.to_dict("records"),
+                      evidence=_table_html(evidence) if evidence is not None else None)
+
+
+class Ledger:
+    """A claims ledger loaded from a folder.
+
+    Attributes are typed DataFrames, one per table of ``datapackage.json``:
+    ``claims``, ``documents``, ``mentions``, ``citations``, ``links``,
+    ``searches``, ``document_citations``. ``texts`` maps document_id to text;
+    ``lines`` gives, per table, the editor line (header = 1) where each row starts.
+    """
+
+    def __init__(self, root: Path, schema: Schema, tables: dict[str, pd.DataFrame], texts: dict[str, str | None], report: Report,
+                 lines: dict | None = None):
+        self.root = root
+        self.schema = schema
+        self.tables = tables
+        self.texts = texts
+        self.report = report
+        self.lines = lines or {}
+        self._grades: pd.DataFrame | None = None
+        for name, df in tables.items():
+            setattr(self, name, df)
+
+    def claim(self, claim_id: str) -> ClaimView:
+        """One claim with its mentions, evidence links, searches and grade.
+
+        Raises
+        ------
+        KeyError
+            when the id is unknown (the message suggests close ids).
+
+        Examples
+        --------
+        >>> ledger.claim("endorphin-release").grade["verdict"]  # doctest: +SKIP
+        'mixed'
+        """
+        hit = self.claims[self.claims["claim_id"] == claim_id]
+        if hit.empty:
+            close = difflib.get_close_matches(claim_id, self.claims["claim_id"].astype(str).tolist(), n=3)
+            raise KeyError(f"no claim {claim_id!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
+        sel = lambda df: df[df["claim_id"] == claim_id].reset_index(drop=True) if df is not None else pd.DataFrame()
+        links = sel(self.tables.get("links"))
+        if len(links) and "citations" in self.tables:
+            links = links.merge(self.tables["citations"], on="citation_id", how="left", suffixes=("", "_citation"))
+        grades = self._graded()
+        grade = grades[grades["claim_id"] == claim_id].iloc[0]
+        return ClaimView(hit.iloc[0], sel(self.mentions), links, sel(self.tables.get("searches")), grade)
+
+    def summary(self) -> dict[str, pd.DataFrame]:
+        """Counts of claims by category and of mentions/claims by document."""
+        return summarise(self)
+
+    def _graded(self) -> pd.DataFrame:
+        if self._grades is None:
+            self._grades = grade_ledger(self)
+        return self._grades
+
+    def grades(self, claim_ids=None) -> pd.DataFrame:
+        """One verdict per claim (see ``docs/grading.md``), computed once per loaded ledger.
+
+        Parameters
+        ----------
+        claim_ids : a claim id or a list of them (default: every claim, in claims.csv order).
+
+        Raises
+        ------
+        KeyError
+            for a claim id the ledger does not have.
+
+        Examples
+        --------
+        >>> ledger.grades(["endorphin-release"])[["claim_id", "verdict"]]  # doctest: +SKIP
+                    claim_id verdict
+        0  endorphin-release   mixed
+        """
+        grades = self._graded()
+        if claim_ids is None:
+            return grades.copy()
+        wanted = [claim_ids] if isinstance(claim_ids, str) else [str(c) for c in claim_ids]
+        unknown = sorted(set(wanted) - set(grades["claim_id"]))
+        if unknown:
+            raise KeyError(f"no claim {', '.join(map(repr, unknown))} in {self.root}")
+        return grades[grades["claim_id"].isin(wanted)].reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{n}={len(df)}" for n, df in self.tables.items())
+        return f"<Ledger {self.root} ({sizes})>"
+
+    def _repr_html_(self) -> str:
+        by_cat = self.claims["category"].value_counts().rename_axis("category").reset_index(name="claims")
+        return render("ledger.html.j2", root=str(self.root), sizes={n: len(df) for n, df in self.tables.items()},
+                      by_category=_table_html(by_cat), claims=_table_html(self.claims[["claim_id", "category", "statement"]]))
+
+
+def load(root: str | Path = ".", strict: bool = True) -> Ledger:
+    """Load the ledger at ``root`` into typed DataFrames.
+
+    Parameters
+    ----------
+    root : folder holding ``datapackage.json``.
+    strict : when true (default) an invalid ledger raises :class:`LedgerError`
+        carrying the report; when false it loads what parses and keeps the
+        report in ``ledger.report``.
+
+    Raises
+    ------
+    LedgerError
+        when ``strict`` and the ledger has errors, or when its schema cannot be read.
+
+    Examples
+    --------
+    >>> ledger = load(".")  # doctest: +SKIP
+    >>> ledger.claims["category"].dtype  # doctest: +SKIP
+    CategoricalDtype(categories=['mechanism', 'efficacy', ...], ordered=False, ...)
+    """
+    root = Path(root)
+    report, raws, doc_bytes, schema = validate_tables(root)
+    if raws is None:
+        raise SchemaError(report.problems[0].message)
+    if strict and not report.ok:
+        first = "\n".join(p.format() for p in report.sorted()[:10] if p.severity == "error")
+        raise LedgerError(f"the ledger at {root} has {len(report.errors)} problem(s):\n{first}", report)
+    tables = {}
+    for name, raw in raws.items():
+        frame = raw.frame if raw.frame is not None else pd.DataFrame({c: pd.Series(dtype=str) for c in raw.table.field_names})
+        tables[name] = typed_frame(frame, raw.table)
+    lines = {name: raw.lines for name, raw in raws.items() if raw.frame is not None}
+    return Ledger(root, schema, tables, decode_documents(doc_bytes), report, lines)
