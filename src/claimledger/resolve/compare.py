@@ -34,7 +34,6 @@ JOURNAL_THRESHOLD = 90
 
 RETRACTION, CONCERN, CORRECTION = "retraction", "expression_of_concern", "correction"
 NOTICE_KINDS = (RETRACTION, CONCERN, CORRECTION)
-SOURCE_NAMES = {"crossref": "Crossref", "pubmed": "PubMed", "openalex": "OpenAlex"}
 
 
 @dataclass(frozen=True)

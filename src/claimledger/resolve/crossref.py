@@ -16,8 +16,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from .compare import CONCERN, CORRECTION, RETRACTION, Notice, Work, normalise_doi, year_of
+from .config import Config
 from .http import Answer, Client, FetchError
 
+NAME, LABEL = "crossref", "Crossref"
 SELECT = ("DOI,title,subtitle,author,container-title,short-container-title,issued,published,"
           "published-print,published-online,type,updated-by")
 MAX_URL = 4000
@@ -117,3 +119,29 @@ def parse_work(item: dict) -> Work:
         doi=item.get("DOI", ""),
         notices=tuple(notices),
     )
+
+
+# ---- the Source protocol (sources.py) ----------------------------------------------------------------------------
+
+def enabled(config: Config) -> bool:
+    return True
+
+
+def wanted(citations: list[tuple[str, str]]) -> dict[str, list[str]]:
+    return {"doi": [d for d, _ in citations if d]}
+
+
+def plan(config: Config, kind: str, keys: list[str]) -> list[list[str]]:
+    return plan_batches(config.crossref_url, list(dict.fromkeys(keys)), config.email)
+
+
+def fetch(client: Client, kind: str, keys: list[str]) -> Answer:
+    return fetch_batch(client, keys)
+
+
+def lookup(config: Config, kind: str, key: str) -> str:
+    return lookup_url(config.crossref_url, key)
+
+
+def parse(kind: str, record: dict) -> Work:
+    return parse_work(record)

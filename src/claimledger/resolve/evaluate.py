@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..problems import Problem
-from . import crossref, openalex, pubmed
 from .cache import FOUND, NOT_FOUND, Cache, Entry, normalise_key
-from .compare import CONCERN, CORRECTION, NOTICE_KINDS, RETRACTION, SOURCE_NAMES, Mismatch, Notice, Work, compare, same_journal
+from .compare import CONCERN, CORRECTION, NOTICE_KINDS, RETRACTION, Mismatch, Notice, Work, compare, same_journal
+from .sources import LABELS as SOURCE_NAMES
+from .sources import SOURCES
 
 STATUSES = ("resolved", "verified_manually", "mismatch", "retracted", "not_found", "not_checked")
 NOT_CHECKED_OFFLINE = "not checked (offline, no cached record)"
@@ -77,13 +78,7 @@ class CitationResult:
 
 
 def _parse(entry: Entry) -> Work | None:
-    if entry.source == "crossref":
-        return crossref.parse_work(entry.record)
-    if entry.source == "pubmed" and entry.kind == "pmid":
-        return pubmed.parse_summary(entry.record)
-    if entry.source == "openalex":
-        return openalex.parse_work(entry.record)
-    return None  # pubmed/doi entries are an index: {"pmids": [...]}
+    return SOURCES[entry.source].parse(entry.kind, entry.record)
 
 
 def identifier(value: str, pattern: str | None, kind: str) -> str:

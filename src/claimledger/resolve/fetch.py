@@ -21,10 +21,11 @@ from collections.abc import Callable
 
 from tqdm import tqdm
 
-from . import crossref, openalex, pubmed
+from . import pubmed
 from .cache import FOUND, NOT_FOUND, Cache, Entry
 from .config import Config
 from .http import Answer, Cancelled, Client, FetchError
+from .sources import SOURCES
 
 Faults = dict[tuple[str, str, str], str]
 """``(source, kind, key) -> message`` for every identifier whose look-up failed in this run."""
@@ -82,21 +83,25 @@ class Refresher:
             self.bar.update(1)
         self._store(source, kind, answer, url)
 
-    def crossref(self, dois: list[str]) -> None:
-        dois = [d for d in dict.fromkeys(dois) if ("crossref", "doi", d) not in self.fetched]
-        base = self.client.config.crossref_url
-        batches = crossref.plan_batches(base, dois, self.client.config.email)
+    def ask(self, name: str, kind: str, keys: list[str]) -> None:
+        """Look up identifiers of one kind at one source, in the batches the source plans."""
+        source = SOURCES[name]
+        keys = [k for k in dict.fromkeys(keys) if (name, kind, k) not in self.fetched]
+        config = self.client.config
+        batches = source.plan(config, kind, keys)
         self._plan(len(batches))
         for batch in batches:
-            self._batch("crossref", "doi", batch, lambda b: crossref.fetch_batch(self.client, b), lambda k: crossref.lookup_url(base, k))
+            self._batch(name, kind, batch, lambda b: source.fetch(self.client, kind, b), lambda k: source.lookup(config, kind, k))
+
+    def asker(self, name: str, wanted: dict[str, list[str]]) -> Callable[[], None]:
+        """A job that asks one source about every kind of identifier it wants."""
+        return lambda: [self.ask(name, kind, keys) for kind, keys in wanted.items()]
+
+    def crossref(self, dois: list[str]) -> None:
+        self.ask("crossref", "doi", dois)
 
     def pubmed(self, pmids: list[str]) -> None:
-        pmids = [p for p in dict.fromkeys(pmids) if ("pubmed", "pmid", p) not in self.fetched]
-        base = self.client.config.ncbi_url
-        batches = pubmed.plan_batches(pmids)
-        self._plan(len(batches))
-        for batch in batches:
-            self._batch("pubmed", "pmid", batch, lambda b: pubmed.fetch_summaries(self.client, b), lambda k: pubmed.lookup_url(base, k))
+        self.ask("pubmed", "pmid", pmids)
 
     def pubmed_by_doi(self, dois: list[str]) -> None:
         """Search PubMed for DOIs, summarise all the hits together, and index which PMID carries which DOI."""
@@ -127,16 +132,6 @@ class Refresher:
             self.cache.put(Entry("pubmed", "doi", d, FOUND if pmids else NOT_FOUND, self.day, pubmed.search_url(base, d),
                                  {"pmids": pmids} if pmids else None,
                                  "PMIDs whose ESummary articleids carry this DOI" if pmids else "no PubMed record carries this DOI"))
-
-    def openalex(self, kind: str, keys: list[str]) -> None:
-        base = self.client.config.openalex_url
-        keys = list(dict.fromkeys(keys))
-        batches = [keys[i:i + openalex.MAX_BATCH] for i in range(0, len(keys), openalex.MAX_BATCH)]
-        self._plan(len(batches))
-        for batch in batches:
-            self._batch("openalex", kind, batch, lambda b: openalex.fetch_batch(self.client, kind, b),
-                        lambda k: openalex.lookup_url(base, kind, k))
-
 
 def _run_parallel(jobs: list[Callable[[], None]], stop: threading.Event) -> None:
     """Run jobs in threads; on Ctrl-C stop them all before their next request, then re-raise."""
@@ -181,14 +176,10 @@ def refresh(cache: Cache, citations: list[tuple[str, str]], config: Config, stop
     """
     stop = stop or threading.Event()
     show = config.progress if config.progress is not None else sys.stderr.isatty()
-    dois = [d for d, _ in citations if d]
-    pmids = [p for _, p in citations if p]
     with Client(config, stop) as client, tqdm(total=0, desc="resolving", unit="request", file=sys.stderr, disable=not show) as bar:
         r = Refresher(cache, client, bar)
-        phase1 = [lambda: r.crossref(dois), lambda: r.pubmed(pmids)]
-        if config.openalex_api_key:
-            pmid_only = [p for d, p in citations if p and not d]
-            phase1.append(lambda: (r.openalex("doi", dois), r.openalex("pmid", pmid_only)))
+        # Phase 1: every enabled source, in its own thread, about the identifiers it wants.
+        phase1 = [r.asker(name, source.wanted(citations)) for name, source in SOURCES.items() if source.enabled(config)]
         _run_parallel(phase1, stop)
 
         learned = []

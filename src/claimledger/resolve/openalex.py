@@ -12,8 +12,10 @@ import re
 from urllib.parse import urlencode
 
 from .compare import RETRACTION, Notice, Work, normalise_doi
+from .config import Config
 from .http import Answer, Client, FetchError
 
+NAME, LABEL = "openalex", "OpenAlex"
 SELECT = "id,doi,display_name,publication_year,is_retracted,ids,authorships,primary_location,type"
 MAX_BATCH = 100
 
@@ -74,3 +76,30 @@ def parse_work(work: dict) -> Work:
         pmid=bare_pmid((work.get("ids") or {}).get("pmid")),
         notices=(Notice(RETRACTION, "openalex", "is_retracted"),) if work.get("is_retracted") is True else (),
     )
+
+
+# ---- the Source protocol (sources.py) ----------------------------------------------------------------------------
+
+def enabled(config: Config) -> bool:
+    return bool(config.openalex_api_key)  # asked only with a key: list calls cost credits
+
+
+def wanted(citations: list[tuple[str, str]]) -> dict[str, list[str]]:
+    return {"doi": [d for d, _ in citations if d], "pmid": [p for d, p in citations if p and not d]}
+
+
+def plan(config: Config, kind: str, keys: list[str]) -> list[list[str]]:
+    keys = list(dict.fromkeys(keys))
+    return [keys[i:i + MAX_BATCH] for i in range(0, len(keys), MAX_BATCH)]
+
+
+def fetch(client: Client, kind: str, keys: list[str]) -> Answer:
+    return fetch_batch(client, kind, keys)
+
+
+def lookup(config: Config, kind: str, key: str) -> str:
+    return lookup_url(config.openalex_url, kind, key)
+
+
+def parse(kind: str, record: dict) -> Work:
+    return parse_work(record)

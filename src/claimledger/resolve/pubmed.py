@@ -21,9 +21,10 @@ import re
 from urllib.parse import urlencode
 
 from .compare import CONCERN, CORRECTION, RETRACTION, Notice, Work, normalise_doi, year_of
-from .config import TOOL
+from .config import TOOL, Config
 from .http import Answer, Client, FetchError
 
+NAME, LABEL = "pubmed", "PubMed"
 SUMMARY_BATCH = 500
 SEARCH_BATCH = 200
 POST_ABOVE = 200
@@ -145,3 +146,29 @@ def match_dois(dois: list[str], docs: dict[str, dict]) -> dict[str, list[str]]:
     for pmid, doc in docs.items():
         by_doi.setdefault(normalise_doi(doi_of(doc)), []).append(pmid)
     return {d: sorted(by_doi.get(normalise_doi(d), [])) for d in dois}
+
+
+# ---- the Source protocol (sources.py) ----------------------------------------------------------------------------
+
+def enabled(config: Config) -> bool:
+    return True
+
+
+def wanted(citations: list[tuple[str, str]]) -> dict[str, list[str]]:
+    return {"pmid": [p for _, p in citations if p]}
+
+
+def plan(config: Config, kind: str, keys: list[str]) -> list[list[str]]:
+    return plan_batches(list(dict.fromkeys(keys)))
+
+
+def fetch(client: Client, kind: str, keys: list[str]) -> Answer:
+    return fetch_summaries(client, keys)
+
+
+def lookup(config: Config, kind: str, key: str) -> str:
+    return lookup_url(config.ncbi_url, key) if kind == "pmid" else search_url(config.ncbi_url, key)
+
+
+def parse(kind: str, record: dict) -> Work | None:
+    return parse_summary(record) if kind == "pmid" else None  # pubmed/doi entries are an index: {"pmids": [...]}
