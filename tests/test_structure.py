@@ -10,7 +10,6 @@ import pytest
 
 from claimledger.grading.verdicts import VERDICT_TABLE, VERDICTS
 from claimledger.problems import CODES
-
 from conftest import REPO
 
 SRC = REPO / "src" / "claimledger"

@@ -9,6 +9,7 @@ Every file is written atomically. Progress goes to a callback, never to print.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +18,13 @@ from .grading.synthesis import effect_estimates, pool_comparable
 from .ledger import load
 from .render import pages, plots, text
 from .render.explorer import write_explorer
-from .render.notebooks import execute_notebook, notebook_html, notebook_paths
+from .render.notebooks import execute_notebooks, notebook_html, notebook_paths
 from .resolve import ledger_citation_status
 from .writers.reports import ClaimReports
 
 AUDIT_NOTEBOOK = "03-claim-audit"
+KERNELS = 2
+"""Notebooks executed at once, each in its own kernel (a kernel is a separate process, so they use both cores)."""
 
 
 @dataclass
@@ -48,6 +51,9 @@ def build_report(root: str | Path = ".", out: str | Path | None = None, execute:
                  progress: Callable[[str], None] = lambda message: None) -> BuildResult:
     """Validate the ledger at ``root`` and build its report in ``out`` (default ``root/reports``).
 
+    The notebooks run in their own kernels (two at a time, in a background thread) while the figures and pages are
+    drawn here.
+
     Raises
     ------
     LedgerError
@@ -65,28 +71,29 @@ def build_report(root: str | Path = ".", out: str | Path | None = None, execute:
     out = result.out
     ledger = load(root)
     grades = ledger.grades()
-    write_atomic(out / "summary.md", text.summary_markdown(ledger))
-    write_atomic(out / "verdicts.csv", text.grades_csv(grades))
-    result.files += ["summary.md", "verdicts.csv"]
-    progress(f"{len(grades)} claims graded; wrote summary.md and verdicts.csv")
-    for name, fig in _figures(ledger, grades).items():
-        plots.save(fig, out / "figures" / name)
-        result.figures.append(name)
-    progress(f"wrote {len(result.figures)} figures")
-    status = ledger_citation_status(ledger)
-    write_atomic(out / "citation-status.csv", text.safe_csv_text(status))
-    result.files.append("citation-status.csv")
-    if execute:
-        paths = notebook_paths(root)
-        for n, path in enumerate(paths, 1):
-            progress(f"executing notebook {n}/{len(paths)}: {path.name}")
-            nb = execute_notebook(path, {"root": str(root)}, out / "notebooks")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        paths = notebook_paths(root) if execute else []
+        running = pool.submit(execute_notebooks, paths, {"root": str(root)}, out / "notebooks", KERNELS, progress)
+        write_atomic(out / "summary.md", text.summary_markdown(ledger))
+        write_atomic(out / "verdicts.csv", text.grades_csv(grades))
+        result.files += ["summary.md", "verdicts.csv"]
+        progress(f"{len(grades)} claims graded; wrote summary.md and verdicts.csv")
+        for name, fig in _figures(ledger, grades).items():
+            plots.save(fig, out / "figures" / name)
+            result.figures.append(name)
+        progress(f"wrote {len(result.figures)} figures")
+        status = ledger_citation_status(ledger)
+        write_atomic(out / "citation-status.csv", text.safe_csv_text(status))
+        write_explorer(ledger, out / "explorer", ClaimReports(ledger))
+        result.files += ["citation-status.csv", "explorer/index.html"]
+        progress("wrote explorer/index.html")
+        for path, nb in zip(paths, running.result()):  # in notebook order; the first failure is raised
+            if isinstance(nb, BaseException):
+                raise nb
             write_atomic(out / f"{path.stem}.html", notebook_html(nb))
             result.notebooks.append(path.stem)
-    write_explorer(ledger, out / "explorer", ClaimReports(ledger))
-    progress("wrote explorer/index.html")
     audit = f"{AUDIT_NOTEBOOK}.html" if AUDIT_NOTEBOOK in result.notebooks else None
     write_atomic(out / "index.html", pages.index_html(ledger, grades, result.notebooks, sorted(result.figures), status, audit))
-    result.files += ["explorer/index.html", "index.html"]
+    result.files.append("index.html")
     progress(f"done: {out / 'index.html'}")
     return result

@@ -6,6 +6,8 @@ sets the given values. The executed notebook is written atomically.
 """
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from ..files import write_atomic
@@ -20,7 +22,30 @@ def notebook_paths(root: str | Path) -> list[Path]:
     return sorted((Path(root) / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
 
-def execute_notebook(path: Path, parameters: dict, out_dir: Path):
+def _prepare(path: Path, parameters: dict):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    lines = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+    idx = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
+    injected = nbformat.v4.new_code_cell("# Parameters injected by claimledger report\n" + lines,
+                                         metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(idx + 1, injected)
+    # The kernel listens on 127.0.0.1 only; its start-up warning about unencrypted TCP (meant for kernels reachable
+    # over a network) is noise here, so the kernel logs errors only. Cell errors are reported as before.
+    client = NotebookClient(nb, timeout=NOTEBOOK_TIMEOUT, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}}, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    return nb, client
+
+
+def _failed(path: Path, nb, err) -> BuildError:
+    failed = next((n for n, c in enumerate(nb.cells, 1) if c.cell_type == "code"
+                   and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+    return BuildError(f"{path.name}: cell {failed} failed with {getattr(err, 'ename', 'error')}: {getattr(err, 'evalue', err)}")
+
+
+async def execute_notebook_async(path: Path, parameters: dict, out_dir: Path):
     """Execute one notebook in its own kernel with injected parameters; write it to ``out_dir``; return it.
 
     Raises
@@ -29,26 +54,39 @@ def execute_notebook(path: Path, parameters: dict, out_dir: Path):
         naming the notebook and the cell that failed.
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    nb = nbformat.read(path, as_version=4)
-    lines = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
-    idx = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
-    injected = nbformat.v4.new_code_cell("# Parameters injected by claimledger report\n" + lines,
-                                         metadata={"tags": ["injected-parameters"]})
-    nb.cells.insert(idx + 1, injected)
-    client = NotebookClient(nb, timeout=NOTEBOOK_TIMEOUT, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    nb, client = _prepare(path, parameters)
     try:
-        client.execute()
+        await client.async_execute()
     except CellExecutionError as err:
-        failed = next((n for n, c in enumerate(nb.cells, 1) if c.cell_type == "code"
-                       and any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-        name = getattr(err, "ename", "error")
-        raise BuildError(f"{path.name}: cell {failed} failed with {name}: {getattr(err, 'evalue', err)}") from err
+        raise _failed(path, nb, err) from err
     write_atomic(Path(out_dir) / path.name, nbformat.writes(nb))
     return nb
+
+
+def execute_notebook(path: Path, parameters: dict, out_dir: Path):
+    """:func:`execute_notebook_async`, from synchronous code."""
+    return asyncio.run(execute_notebook_async(path, parameters, out_dir))
+
+
+def execute_notebooks(paths: list[Path], parameters: dict, out_dir: Path, at_once: int = 2,
+                      progress: Callable[[str], None] = lambda message: None) -> list:
+    """Execute notebooks, ``at_once`` kernels at a time, in one event loop (closed at the end).
+
+    Returns, in the order of ``paths``, each executed notebook or the :class:`BuildError` it raised.
+    """
+    async def run_all():
+        slots = asyncio.Semaphore(at_once)
+
+        async def one(n: int, path: Path):
+            async with slots:
+                progress(f"executing notebook {n}/{len(paths)}: {path.name}")
+                return await execute_notebook_async(path, parameters, out_dir)
+
+        return await asyncio.gather(*(one(n, p) for n, p in enumerate(paths, 1)), return_exceptions=True)
+
+    return asyncio.run(run_all())
 
 
 def notebook_html(nb) -> str:

@@ -4,12 +4,9 @@ Colours: the Okabe-Ito palette, safe for the common kinds of colour blindness.
 """
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg") if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline") else None
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from ..grading.scales import MIXED_STANCE, NOT_ADDRESSED, REFUTES, SUPPORTS
 from ..grading.verdicts import INFO, Verdict
@@ -20,11 +17,13 @@ STANCE_COLOURS = {SUPPORTS: "#009E73", MIXED_STANCE: "#F0E442", "no_effect_shown
 
 
 def _fig(w=8, h=4.5):
-    fig, ax = plt.subplots(figsize=(w, h), layout="constrained")
-    return fig, ax
+    # Figures are made without pyplot: nothing is registered with a GUI or notebook backend, so a notebook
+    # shows each returned figure once (its repr), never a second time when the cell ends.
+    fig = Figure(figsize=(w, h), layout="constrained")
+    return fig, fig.subplots()
 
 
-def claims_by_document(ledger) -> plt.Figure:
+def claims_by_document(ledger) -> Figure:
     """Stacked bars: distinct claims each document makes, by category."""
     cd = summarise(ledger)["category_by_document"]
     fig, ax = _fig()
@@ -40,7 +39,7 @@ def claims_by_document(ledger) -> plt.Figure:
     return fig
 
 
-def verdict_distribution(grades: pd.DataFrame) -> plt.Figure:
+def verdict_distribution(grades: pd.DataFrame) -> Figure:
     """Horizontal bars: how many claims get each verdict."""
     counts = grades["verdict"].value_counts(sort=False)
     if counts.get(Verdict.NOT_YET_SEARCHED, 0) == 0:
@@ -56,7 +55,7 @@ def verdict_distribution(grades: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def evidence_map(ledger) -> plt.Figure:
+def evidence_map(ledger) -> Figure:
     """Claims (rows) by study design (columns); colour = stance, size = number of links."""
     lk = ledger.links.merge(ledger.citations[["citation_id", "design"]], on="citation_id")
     g = lk.groupby(["claim_id", "design", "stance"], observed=True).size().reset_index(name="n")
@@ -84,7 +83,7 @@ def evidence_map(ledger) -> plt.Figure:
     return fig
 
 
-def evidence_by_year(ledger) -> plt.Figure:
+def evidence_by_year(ledger) -> Figure:
     """Stacked histogram of cited publications by year and design."""
     c = ledger.citations.dropna(subset=["year"])
     fig, ax = _fig()
@@ -102,15 +101,15 @@ def evidence_by_year(ledger) -> plt.Figure:
     return fig
 
 
-def forest(estimates: pd.DataFrame, pooled: pd.DataFrame | None = None, title: str = "Reported effect estimates") -> plt.Figure:
+def forest(estimates: pd.DataFrame, pooled: pd.DataFrame | None = None, title: str = "Reported effect estimates") -> Figure:
     """Forest plot of reported estimates, one panel per measure; pooled rows drawn as diamonds.
 
     Pass the estimates of one claim (``score.effect_estimates`` filtered by claim_id): different
     measures get separate panels because their scales cannot share an axis.
     """
     measures = list(dict.fromkeys(estimates["measure"].astype(str)))
-    fig, axes = plt.subplots(len(measures) or 1, 1, figsize=(9, 1.2 + 0.45 * max(1, len(estimates)) + 0.8 * len(measures)),
-                             layout="constrained", squeeze=False)
+    fig = Figure(figsize=(9, 1.2 + 0.45 * max(1, len(estimates)) + 0.8 * len(measures)), layout="constrained")
+    axes = fig.subplots(len(measures) or 1, 1, squeeze=False)
     for ax, m in zip(axes[:, 0], measures or ["(none)"]):
         e = estimates[estimates["measure"].astype(str) == m]
         labels = (e["label"].astype(str) + " - " + e["outcome"].astype("string").fillna("").str.slice(0, 45)).tolist()
@@ -133,9 +132,8 @@ def forest(estimates: pd.DataFrame, pooled: pd.DataFrame | None = None, title: s
     return fig
 
 
-def save(fig: plt.Figure, path) -> None:
+def save(fig: Figure, path) -> None:
     """Write a PNG without a timestamp, so the same data gives the same bytes."""
     from pathlib import Path
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, metadata={"Software": None})
-    plt.close(fig)
