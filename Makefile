@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-.PHONY: help install report test validate lab lint format bench clean
+.PHONY: help install report test validate lab lint format bench docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ lint: $(STAMP) ## ruff check
 
 format: $(STAMP) ## ruff format
 	$(BIN)/ruff format src tests benchmarks
+
+docs: $(STAMP) ## regenerate the generated part of docs/data-model.md from datapackage.json
+	$(BIN)/python -m claimledger.ledger.docs .
 
 bench: $(STAMP) ## run the benchmarks (prints figures)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -71,3 +71,10 @@ def test_data_model_doc_lists_every_column():
         assert f"`{r['path']}`" in doc
         for f in r["schema"]["fields"]:
             assert f"| `{f['name']}` |" in doc, (r["name"], f["name"])
+
+
+def test_data_model_doc_is_generated_from_the_schema():
+    """docs/data-model.md's tables are what `python -m claimledger.ledger.docs` writes from datapackage.json."""
+    from claimledger.ledger.docs import page
+    assert (REPO / "docs/data-model.md").read_text(encoding="utf-8") == page(REPO), \
+        "docs/data-model.md is out of date: run .venv/bin/python -m claimledger.ledger.docs ."
