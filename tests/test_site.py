@@ -153,11 +153,11 @@ def test_draft_html_in_headless_chromium(browser, mini, tmp_path):
     path = tmp_path / "draft.html"
     path.write_text(draft_html(report), encoding="utf-8")
     page, problems = _open(browser, path)
-    claim = page.locator("details.claim.v-no_evidence_found")
-    assert not claim.locator(".evidence").is_visible()
-    claim.locator("summary").click()
-    assert claim.locator(".evidence").is_visible()
-    assert "No studies were found that test this" in claim.locator(".evidence").text_content()
-    assert page.locator("img").count() == 0
+    marks = page.locator("a.claim")
+    assert marks.count() == 2
+    marks.nth(1).click()  # the highlighted sentence leads to its note: the claim's verdict and careful wording
+    note = page.locator("li:target")
+    assert "No studies were found that test this" in note.text_content() and "no evidence found" in note.text_content()
+    assert page.locator("img").count() == 0 and page.locator("script").count() == 0
     page.screenshot(path=str(tmp_path / "draft.png"), full_page=True)
     assert problems == []

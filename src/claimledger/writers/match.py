@@ -29,10 +29,18 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-from scipy import sparse
 
 from ..problems import EvidenceError
 
+SIGNATURE_SHARE = 0.2
+"""A term characterises a claim when at least this share of the claim's wordings use it..."""
+SIGNATURE_SPREAD = 0.1
+"""...and at most this share of all claims (at least 2) use it."""
+USE_SIGNATURE = False
+SUBJECT_CUES = "session sessions treatment treatments appointment clinic visit course therapy practitioner therapist"
+"""Words by which a sentence refers to the ledger's subject without naming it ("after three sessions ...")."""
+TOPIC_SHARE = 0.5
+"""A claim's main topics: the topical terms its wordings use most (at least this fraction as often as the most used)."""
 DEFAULT_THRESHOLD = 0.3
 """Lowest lexical score reported as a match (cosine similarity, 0-1). Tuned on tests/test_check.py's paraphrases."""
 SEMANTIC_THRESHOLD = 0.45
@@ -40,8 +48,8 @@ SEMANTIC_THRESHOLD = 0.45
 MIN_TERMS = 2
 """A sentence needs this many content terms to be matched at all, and must share this many with a claim's text:
 one shared word ("needles") is a topic, not a claim."""
-GENERIC_WORDS = ("reduce relieve increase improve help proven shown show effective effect work works treat treatment cause "
-                 "causes promote stimulate release significantly study studies research evidence body people patient daily")
+GENERIC_WORDS = ("reduce relieve increase improve help proven shown show effective effect work works treat treatment "
+                 "significantly study studies research evidence people patient")
 """Words of effect and evidence that every health claim shares: a match must also share at least one other
 (topical) term, so that "Ginger tea is proven to reduce swelling" does not match "acupuncture has been shown
 to decrease daily pain"."""
@@ -164,26 +172,61 @@ def default_analyzer() -> Analyzer:
     return Analyzer()
 
 
+def main_subject(ledger) -> str:
+    """The word the ledger's claims are most often about (``acupuncture``): what "it" usually means in a draft."""
+    words = Counter(w for s in ledger.claims["statement"].astype(str) for w in re.findall(r"[A-Za-z][a-z]{3,}", s) if w[0].isupper())
+    return words.most_common(1)[0][0].lower() if words else ""
+
+
+def ledger_analyzer(ledger) -> Analyzer:
+    """The packaged synonym groups plus the ledger's own (``evidence/synonyms.csv``), when it has any."""
+    table = ledger.tables.get("synonyms")
+    if table is None or table.empty:
+        return default_analyzer()
+    extra = [[str(t)] + [s.strip() for s in str(syn).split(";") if s.strip()] for t, syn in zip(table["term"], table["synonyms"])]
+    return Analyzer(extra + read_synonyms())
+
+
 @dataclass(frozen=True)
 class Match:
-    """One claim matching a sentence."""
+    """One claim matching a text."""
 
     claim_id: str
     score: float
-    """Similarity of the sentence to the claim's best-matching text, 0-1."""
+    """Similarity of the text to the claim's best-matching wording, 0-1."""
     text: str
-    """That text: the claim's statement or one of its quotes."""
+    """That wording: the claim's statement, one of its quotes, or one of its aliases."""
     source: str
-    """``statement``, or the mention_id of the quote."""
+    """``statement``, ``alias``, or the mention_id of the quote."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A claim matching a text, with how well it fits (the best of the claim's wordings on each count)."""
+
+    match: Match
+    coverage: float
+    """Share of the wording's weight the text covers."""
+    explained: float
+    """Share of the text's weight the wording explains."""
+    topical: int
+    """Shared terms that are neither words of effect ("reduce", "help") nor the ledger's subject ("acupuncture")."""
+    signature: bool
+    """Whether the text has a term that characterises the claim, one of its main topics, and (for a claim about the
+    ledger's subject) the subject itself."""
 
 
 class ClaimIndex:
-    """A TF-IDF index of claims, each represented by its statement and its quotes.
+    """A TF-IDF index of claims, each represented by its statement, its quotes and its aliases.
+
+    Scoring is cosine similarity over sparse vectors kept as numpy arrays (a posting list per term), so a
+    query touches only the claims that share a term with it, and no sparse-matrix library is needed.
 
     Parameters
     ----------
     claims : ``(claim_id, statement)`` pairs.
     quotes : ``(claim_id, quote, mention_id)`` triples; quotes of unknown claims are ignored.
+    aliases : ``(claim_id, alias)`` pairs: other wordings of a claim (``evidence/aliases.csv``).
     analyzer : the text pipeline (default: stemming, stop words, packaged synonyms).
 
     Examples
@@ -195,121 +238,179 @@ class ClaimIndex:
     []
     """
 
-    def __init__(self, claims: Sequence[tuple[str, str]], quotes: Sequence[tuple[str, str, str]] = (), analyzer: Analyzer | None = None):
+    def __init__(self, claims: Sequence[tuple[str, str]], quotes: Sequence[tuple[str, str, str]] = (),
+                 analyzer: Analyzer | None = None, aliases: Sequence[tuple[str, str]] = (), subject: str = ""):
         self.analyzer = analyzer or default_analyzer()
+        self.subject_terms = set(self.analyzer.terms(subject))
+        """Terms of what the ledger is about (e.g. acupuncture): sharing only these with a claim is not making it."""
         self.claim_ids = [str(c) for c, _ in claims]
         position = {c: i for i, c in enumerate(self.claim_ids)}
-        unit_claim, self.unit_text, self.unit_source = [], [], []
-        for i, (_, statement) in enumerate(claims):
-            unit_claim.append(i)
-            self.unit_text.append(str(statement))
-            self.unit_source.append("statement")
-        for cid, quote, source in quotes:
-            if str(cid) in position and str(quote).strip():
-                unit_claim.append(position[str(cid)])
-                self.unit_text.append(str(quote))
-                self.unit_source.append(str(source))
-        self.unit_claim = np.asarray(unit_claim, dtype=np.int64)
+        units = [(i, str(statement), "statement") for i, (_, statement) in enumerate(claims)]
+        units += [(position[str(c)], str(q), str(src)) for c, q, src in quotes if str(c) in position and str(q).strip()]
+        units += [(position[str(c)], str(a), "alias") for c, a in aliases if str(c) in position and str(a).strip()]
+        self.unit_claim = np.asarray([u[0] for u in units], dtype=np.int64)
+        self.unit_text = [u[1] for u in units]
+        self.unit_source = [u[2] for u in units]
+        self._build([self.analyzer.terms(text) for text in self.unit_text])
+
+    def _build(self, per_unit: list[list[str]]) -> None:
+        """Term weights per unit ((1 + log tf) x idf, unit length 1), stored by term: ``postings``."""
         self.vocabulary: dict[str, int] = {}
         vocab = self.vocabulary
-        per_unit = [self.analyzer.terms(text) for text in self.unit_text]
-        rows_a = np.repeat(np.arange(len(per_unit), dtype=np.int64), [len(t) for t in per_unit])
-        cols_a = np.fromiter((vocab.setdefault(t, len(vocab)) for ts in per_unit for t in ts), dtype=np.int64, count=len(rows_a))
-        n_units = len(self.unit_text)
-        # Term counts per unit: duplicate (unit, term) entries are summed when the matrix is built.
-        counts = sparse.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(n_units, len(vocab)))
-        counts.sum_duplicates()
-        df = np.bincount(counts.indices, minlength=len(vocab)).astype(float)
+        n_units = len(per_unit)
+        unit = np.repeat(np.arange(n_units, dtype=np.int64), [len(t) for t in per_unit])
+        term = np.fromiter((vocab.setdefault(t, len(vocab)) for ts in per_unit for t in ts), dtype=np.int64, count=len(unit))
+        pair, tf = np.unique(unit * max(len(vocab), 1) + term, return_counts=True)  # one entry per (unit, term)
+        unit, term = pair // max(len(vocab), 1), pair % max(len(vocab), 1)
+        df = np.bincount(term, minlength=len(vocab)).astype(float)
         self.idf = np.log((n_units + 1) / (df + 1)) + 1.0
         self.unseen_idf = math.log(n_units + 1) + 1.0
-        matrix = counts.copy()
-        matrix.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        # float32 halves the memory the matrix product streams through; scores are reported to 4 decimals.
-        self.matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=np.float32)
-        self.matrix.sort_indices()
-        self._transposed = self.matrix.T.tocsr()
-        self._generic = np.asarray(sorted({self.vocabulary[t] for t in self.analyzer.terms(GENERIC_WORDS) if t in self.vocabulary}),
-                                   dtype=np.int64)
+        weight = (1.0 + np.log(tf)) * self.idf[term]
+        norm = np.sqrt(np.bincount(unit, weights=weight ** 2, minlength=n_units))
+        weight = weight / np.where(norm == 0, 1.0, norm)[unit]
+        order = np.argsort(term, kind="stable")  # postings: for each term, its units and weights
+        self.post_unit = unit[order]
+        self.post_weight = weight[order].astype(np.float32)
+        self.post_ptr = np.concatenate([[0], np.cumsum(np.bincount(term, minlength=len(vocab)))]).astype(np.int64)
+        self.unit_size = np.bincount(unit, minlength=n_units)
+        generic = {self.vocabulary[t] for t in [*self.analyzer.terms(GENERIC_WORDS), *self.subject_terms] if t in self.vocabulary}
+        self.topical = np.ones(len(vocab), dtype=bool)
+        self.topical[list(generic)] = False
+        self.signature = self._signatures(unit, term)
+        subject = {self.vocabulary[t] for t in [*self.subject_terms, *self.analyzer.terms(SUBJECT_CUES)] if t in self.vocabulary}
+        statement_terms = [set(self.analyzer.terms(self.unit_text[u])) for u in range(len(self.claim_ids))]  # statements come first
+        self.about_subject = [frozenset(subject) if self.subject_terms & s else frozenset() for s in statement_terms]
+
+    def _signatures(self, unit: np.ndarray, term: np.ndarray) -> list[frozenset[int]]:
+        """Per claim, the terms that characterise it: used by many of its wordings and by few other claims.
+
+        A sentence makes a claim only if it shares one of these: "raises serotonin levels" shares words with the
+        alias "boosts endorphin levels" but not the claim's own subject, endorphins.
+        """
+        n_claims = len(self.claim_ids)
+        claim = self.unit_claim[unit]
+        pair = np.unique(claim * max(len(self.vocabulary), 1) + term)
+        pc, pt = pair // max(len(self.vocabulary), 1), pair % max(len(self.vocabulary), 1)
+        claims_per_term = np.bincount(pt, minlength=len(self.vocabulary))
+        units_per_claim = np.bincount(self.unit_claim, minlength=n_claims)
+        key = claim * max(len(self.vocabulary), 1) + term
+        uses = dict(zip(*np.unique(key, return_counts=True)))  # (claim, term) -> units of the claim using the term
+        rare = max(2, int(SIGNATURE_SPREAD * n_claims))
+        out: list[set[int]] = [set() for _ in range(n_claims)]
+        self.topics: list[frozenset[int]] = []
+        for c in range(n_claims):
+            mine = [(uses[c * max(len(self.vocabulary), 1) + t], t) for t in pt[pc == c].tolist() if self.topical[t]]
+            most = max((n for n, _ in mine), default=0)
+            self.topics.append(frozenset(t for n, t in mine if n >= TOPIC_SHARE * most))
+        for c, t in zip(pc.tolist(), pt.tolist()):
+            share = uses[c * max(len(self.vocabulary), 1) + t] / units_per_claim[c]
+            if self.topical[t] and share >= SIGNATURE_SHARE and claims_per_term[t] <= rare:
+                out[c].add(t)
+        for c in range(n_claims):  # a claim in common words only: its two most telling words
+            if not out[c]:
+                mine = pt[pc == c]
+                rank = sorted(mine.tolist(), key=lambda t: -uses[c * max(len(self.vocabulary), 1) + t] * self.idf[t])
+                out[c] = set([t for t in rank if self.topical[t]][:2])
+        return [frozenset(s) for s in out]
+
+    def has_signature(self, claim: int, terms: set[int]) -> bool:
+        """Whether query terms include a term that characterises the claim and one of the claim's main topics, and,
+        when the claim is about the ledger's subject, the subject: "sciatica is a shooting pain" is not the claim
+        "acupuncture relieves sciatica pain"."""
+        about = self.about_subject[claim]
+        return (not USE_SIGNATURE or bool(self.signature[claim] & terms)) and bool(self.topics[claim] & terms) and (not about or bool(about & terms))
 
     def __len__(self) -> int:
         return len(self.claim_ids)
 
     @classmethod
     def from_ledger(cls, ledger, analyzer: Analyzer | None = None) -> ClaimIndex:
-        """Index every claim of a loaded ledger with its statement and its mention quotes."""
+        """Index every claim of a loaded ledger with its statement, its mention quotes and its aliases."""
         claims = list(zip(ledger.claims["claim_id"].astype(str), ledger.claims["statement"].astype(str)))
         m = ledger.mentions
         quotes = list(zip(m["claim_id"].astype(str), m["quote"].astype(str), m["mention_id"].astype(str)))
-        return cls(claims, quotes, analyzer)
+        a = ledger.tables.get("aliases")
+        aliases = list(zip(a["claim_id"].astype(str), a["alias"].astype(str))) if a is not None else []
+        return cls(claims, quotes, analyzer or ledger_analyzer(ledger), aliases, main_subject(ledger))
 
-    def _queries(self, texts: Sequence[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
-        rows, cols, data, sizes = [], [], [], []
-        extra = np.zeros(len(texts))
-        for r, text in enumerate(texts):
-            counts = Counter(self.analyzer.terms(text))
-            sizes.append(len(counts))
-            for term, n in counts.items():
-                w = 1.0 + math.log(n)
-                col = self.vocabulary.get(term)
-                if col is None:
-                    # A word no claim uses still counts against the match: the sentence says something else too.
-                    extra[r] += (w * self.unseen_idf) ** 2
-                else:
-                    rows.append(r)
-                    cols.append(col)
-                    data.append(w * self.idf[col])
-        q = sparse.csr_matrix((np.asarray(data, dtype=float), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-                              shape=(len(texts), len(self.vocabulary)))
-        norms = np.sqrt(np.asarray(q.multiply(q).sum(axis=1)).ravel() + extra)
-        norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ q, dtype=np.float32), np.asarray(sizes)
+    def query(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+        """The units sharing a term with ``text``: their ids, cosine scores, shared terms and shared topical terms;
+        and the number of distinct content terms of the text."""
+        counts = Counter(self.analyzer.terms(text))
+        weights, cols = [], []
+        extra = 0.0
+        for term, n in counts.items():
+            w = 1.0 + math.log(n)
+            col = self.vocabulary.get(term)
+            if col is None:  # a word no claim uses still counts against the match: the text says something else too
+                extra += (w * self.unseen_idf) ** 2
+            else:
+                cols.append(col)
+                weights.append(w * self.idf[col])
+        norm = math.sqrt(sum(w * w for w in weights) + extra) or 1.0
+        if not cols:
+            return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), len(counts)
+        spans = [(self.post_ptr[c], self.post_ptr[c + 1]) for c in cols]
+        units = np.concatenate([self.post_unit[a:b] for a, b in spans])
+        unit_w = np.concatenate([self.post_weight[a:b] for a, b in spans]).astype(float)
+        query_w = np.concatenate([np.full(b - a, w / norm) for (a, b), w in zip(spans, weights)])
+        topical = np.concatenate([np.full(b - a, self.topical[c]) for (a, b), c in zip(spans, cols)])
+        ids, inverse = np.unique(units, return_inverse=True)
+        # How much of the unit's own weight the text covers: a paraphrase covers most of a claim's wording.
+        self.last_coverage = np.bincount(inverse, weights=unit_w ** 2)
+        # ...and how much of the text the unit explains: a text that says much else may be another claim.
+        self.last_explained = np.bincount(inverse, weights=query_w ** 2)
+        return (ids, np.bincount(inverse, weights=unit_w * query_w), np.bincount(inverse), np.bincount(inverse, weights=topical).astype(np.int64),
+                len(counts))
 
-    def scores(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Cosine similarity of each text to each indexed unit (statement or quote), as a sparse matrix."""
-        q, _ = self._queries(texts)
-        return (q @ self._transposed).tocsr()
+    def candidates(self, text: str, threshold: float, top: int, coverage: float = 0.0) -> list[Match]:
+        """The best claims for one text scoring at least ``threshold`` and sharing enough terms, best first."""
+        ids, scores, shared, topical, size = self.query(text)
+        if size < MIN_TERMS or not len(ids):
+            return []
+        ok = (scores >= threshold - 1e-9) & (shared >= MIN_TERMS) & (topical > 0) & (self.last_coverage >= coverage)
+        return self._best(ids[ok], scores[ok], top)
 
-    def search_many(self, texts: Sequence[str], top: int = 3, threshold: float = DEFAULT_THRESHOLD,
-                    batch: int = 256) -> list[list[Match]]:
+    def candidates_with_coverage(self, text: str, threshold: float, top: int) -> list[Candidate]:
+        """Like :meth:`candidates`, each match with how well it fits (:class:`Candidate`)."""
+        ids, scores, shared, topical, size = self.query(text)
+        if size < MIN_TERMS or not len(ids):
+            return []
+        ok = (scores >= threshold - 1e-9) & (shared >= MIN_TERMS) & (topical > 0)
+        ids, scores, topical = ids[ok], scores[ok], topical[ok]
+        coverage, explained = self.last_coverage[ok], self.last_explained[ok]
+        found = self._best(ids, scores, top)
+        best: dict[str, tuple[float, float, int]] = {}
+        for u, c, e, t in zip(ids.tolist(), coverage.tolist(), explained.tolist(), topical.tolist()):
+            cid = self.claim_ids[self.unit_claim[u]]
+            old = best.get(cid, (0.0, 0.0, 0))
+            best[cid] = (max(old[0], c), max(old[1], e), max(old[2], t))
+        terms = {self.vocabulary[t] for t in self.analyzer.terms(text) if t in self.vocabulary}
+        position = {c: i for i, c in enumerate(self.claim_ids)}
+        return [Candidate(m, *best[m.claim_id], self.has_signature(position[m.claim_id], terms)) for m in found]
+
+    def search_many(self, texts: Sequence[str], top: int = 3, threshold: float = DEFAULT_THRESHOLD) -> list[list[Match]]:
         """The best claims for each text, best first; only those scoring at least ``threshold``."""
-        out: list[list[Match]] = []
-        for b in range(0, len(texts), batch):
-            chunk = list(texts[b:b + batch])
-            q, sizes = self._queries(chunk)
-            s = (q @ self._transposed).tocsr()
-            for r in range(len(chunk)):
-                if sizes[r] < MIN_TERMS:
-                    out.append([])
-                    continue
-                lo, hi = s.indptr[r], s.indptr[r + 1]
-                keep = s.data[lo:hi] >= threshold - 1e-12
-                units, vals = s.indices[lo:hi][keep], s.data[lo:hi][keep]
-                if len(units):
-                    # Count shared terms only for the few units above the threshold (cheaper than a second product).
-                    terms = q.indices[q.indptr[r]:q.indptr[r + 1]]
-                    topical = np.setdiff1d(terms, self._generic, assume_unique=True)
-                    m = self.matrix
-                    unit_terms = [m.indices[m.indptr[u]:m.indptr[u + 1]] for u in units]
-                    shared = np.fromiter((np.isin(t, terms, assume_unique=True).sum() for t in unit_terms), dtype=np.int64, count=len(units))
-                    shared_topical = np.fromiter((np.isin(t, topical, assume_unique=True).any() for t in unit_terms), dtype=bool,
-                                                 count=len(units))
-                    ok = (shared >= MIN_TERMS) & shared_topical
-                    units, vals = units[ok], vals[ok]
-                out.append(self._best(units, vals, top))
-        return out
+        return [self.candidates(t, threshold, top) for t in texts]
 
     def search(self, text: str, top: int = 3, threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
         """The best claims for one sentence, best first; ``[]`` when none reaches ``threshold``."""
-        return self.search_many([text], top, threshold)[0]
+        return self.candidates(text, threshold, top)
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of each text to each indexed unit, as a dense array (texts x units)."""
+        out = np.zeros((len(texts), len(self.unit_text)))
+        for r, text in enumerate(texts):
+            ids, scores, *_ = self.query(text)
+            out[r, ids] = scores
+        return out
 
     def _best(self, units: np.ndarray, vals: np.ndarray, top: int) -> list[Match]:
-        if not len(units):
+        if not len(units) or top <= 0:
             return []
         # Best unit first; among equal scores prefer the statement (it is the claim's own wording).
         is_statement = np.asarray([self.unit_source[u] == "statement" for u in units])
-        order = np.lexsort((~is_statement, -vals))
+        order = np.lexsort((~is_statement, -np.round(vals, 6)))
         seen: set[int] = set()
         found = []
         for k in order:
@@ -355,7 +456,7 @@ class SemanticIndex:
 
     def search_many(self, texts: Sequence[str], top: int = 3, threshold: float = SEMANTIC_THRESHOLD) -> list[list[Match]]:
         sem = self._embed(texts) @ self.vectors.T
-        lex = self.lexical.scores(texts).toarray()
+        lex = self.lexical.scores(texts)
         out = []
         for r in range(len(texts)):
             if len(self.lexical.analyzer.terms(texts[r])) < MIN_TERMS:

@@ -28,11 +28,18 @@ class ClaimReport:
     wording: str
     citations: list[dict] = field(default_factory=list)
     """Up to three deciding citations, best first: citation_id, text (formatted), link."""
+    start: int = 0
+    """Where in the checked text the claim is made (character offsets; for a draft, offsets into the draft)."""
+    end: int = 0
 
     def to_dict(self) -> dict:
         return {"claim_id": self.claim_id, "statement": self.statement, "score": self.score, "verdict": self.verdict,
                 "certainty": self.certainty, "reason": self.reason, "wording": self.wording, "matched_text": self.matched_text,
-                "citations": self.citations}
+                "citations": self.citations, "start": self.start, "end": self.end}
+
+    def related_dict(self) -> dict:
+        """A possibly related claim: what it is and how close, never its verdict (it is not this text's claim)."""
+        return {"claim_id": self.claim_id, "statement": self.statement, "score": self.score, "start": self.start, "end": self.end}
 
 
 
@@ -70,7 +77,7 @@ class ClaimReports:
             g = self.grades.loc[claim_id]
             verdict = str(g["verdict"])
             cits = [c for c in (self.citation(cid) for cid in list(g["citations"])[:3]) if c is not None]
-            wording = careful_wording(verdict, self.claims.loc[claim_id], self.links.get(claim_id, pd.DataFrame()))
+            wording = careful_wording(verdict, self.claims.loc[claim_id], self.links.get(claim_id, pd.DataFrame()), str(g["certainty"]))
             base = ClaimReport(claim_id, str(g["statement"]), 0.0, "", verdict, str(g["certainty"]), str(g["reason"]), wording, cits)
             self._reports[claim_id] = base
         return base

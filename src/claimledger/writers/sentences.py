@@ -20,7 +20,11 @@ CLAIM_CUES = re.compile(r"""\b(
     safe(ly|r)? | eas(e|es|ed|ing) | alleviat\w* | lower(s|ed|ing)? | increas(e|es|ed|ing) | decreas(e|es|ed|ing) |
     stimulat\w* | promot(e|es|ed|ing) | restor(e|es|ed|ing) | eliminat\w* | strengthen\w* | detox\w* |
     side[\s-]effects? | guarantee[sd]? | miracle | risk[\s-]free | painkillers? | fights? | protects? | causes? |
-    regenerat\w* | regrow\w* | blocks? | balanc(e|es|ed|ing) | flush(es|ed|ing)?
+    regenerat\w* | regrow\w* | blocks? | balanc(e|es|ed|ing) | flush(es|ed|ing)? |
+    rais(e|es|ed|ing) | lift(s|ed|ing)? | trigger\w* | regulat\w* | support(s|ed|ing)? | benefit\w* | good\s+for |
+    kick\W?start\w* | revs?\s+up | unblock\w* | rewir\w* | speeds?\s+up | activat\w* | stronger\s+than | weaken\w* |
+    fix(es|ed|ing)? | repair\w* | rebuild\w* | grows?\s+back | clears?\s+out | combat\w* | target\w* | recover\w* |
+    relax(es|ed|ing)? | soothe[sd]? | calm(s|ed|ing)? | melts?
 )\b""", re.IGNORECASE | re.VERBOSE)
 
 
@@ -110,3 +114,36 @@ def _add(out: list[Sentence], text: str, start: int, end: int, line_starts: np.n
     start, end = start + lead, end - (len(piece) - len(piece.rstrip()))
     if end > start and any(ch.isalnum() for ch in text[start:end]):
         out.append(Sentence(start, end, text[start:end], int(np.searchsorted(line_starts, start, side="right")), kind))
+
+
+# Where one sentence holds several claims: clauses joined by a conjunction or a relative pronoun, list items after
+# a colon, "Q: ... A: ...", parentheses and dashes. A split point is a boundary *between* two claims only when both
+# sides say something (claims.py keeps a split only if each side has content words of its own).
+_CLAUSE_BREAK = re.compile(
+    r"""\s*(?:
+        ;                                        # semicolon
+      | :(?=\s)                                  # colon before a list or an explanation
+      | \s[\u2013\u2014-]\s                      # spaced dash
+      | \((?=[^)]{12,}\))|\)                     # a parenthesis long enough to hold a claim
+      | ,?\s+(?:and|but|while|whereas|plus|so|so\s+that|which|that\s+means|meaning|because|as\s+well\s+as|and\s+also|and\s+even|or\s+even)\s+
+      | ,\s+(?=\w)                               # commas (items of a list)
+      | (?<=[?!])\s+                             # a question answered in the same sentence
+      | \s+A:\s+                                 # FAQ answer
+    )\s*""", re.VERBOSE | re.IGNORECASE)
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Candidate clauses of one sentence, as ``(start, end)`` offsets into ``text`` (the pieces between breaks).
+
+    >>> t = "It is safe with no side effects, and it can even replace surgery."
+    >>> [t[a:b] for a, b in clause_spans(t)]
+    ['It is safe with no side effects', 'it can even replace surgery.']
+    """
+    spans, pos = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = max(pos, m.end())
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return [(a, b) for a, b in spans if any(ch.isalnum() for ch in text[a:b])]

@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from ..citations import text
-from ..grading.scales import AGAINST, COMPARATOR_PHRASE, DESIGN_LABEL, MIXED_STANCE, PRECLINICAL, SUPPORTS, design_plural
+from ..grading.scales import AGAINST, BACKGROUND, COMPARATOR_PHRASE, DESIGN_LABEL, MIXED_STANCE, PRECLINICAL, SUPPORTS, design_plural
 from ..grading.units import evidence_units
 from ..grading.verdicts import Verdict
 
@@ -88,9 +88,15 @@ NO_JUDGEMENT = {
 class _Evidence:
     """A claim's units of evidence split by side, for the wording rules below."""
 
-    def __init__(self, links: pd.DataFrame, claim, population: str):
+    def __init__(self, links: pd.DataFrame, claim, population: str, certainty: str = ""):
+        # Background medical facts supported by moderate or high certainty evidence are worded as facts.
         self.links = links
         self.population = population
+        statement = text(claim.get("statement"))
+        fact = text(claim.get("category")) == BACKGROUND and certainty in ("high", "moderate")
+        self.say = (statement.rstrip(".") + "." if fact else graded_statement(statement, certainty)) if statement else ""
+        """The claim worded for its certainty (GRADE guideline 26)."""
+        self.that = _that(statement)
         self.people = population or "people"
         category = text(claim.get("category"))  # the links are all the claim's own
         self.units = evidence_units(links, {str(c): category for c in links["claim_id"].unique()})
@@ -105,6 +111,11 @@ class _Evidence:
 
     def phrases(self, units: pd.DataFrame) -> str:
         return _phrases(units, self.population)
+
+
+def _that(statement: str) -> str:
+    s = statement.strip().rstrip(".")
+    return s[0].lower() + s[1:] if s and not s[:2].isupper() else s
 
 
 def _contradicted(ev: _Evidence) -> str:
@@ -136,19 +147,19 @@ def _weak(ev: _Evidence) -> str:
         return _preclinical_only(ev)
     if len(opp) and not len(sup):
         return (f"The few studies ({ev.phrase(opp.iloc[0])}) found little or no effect: avoid the claim, "
-                "or say \u201cthere is little evidence that \u2026\u201d.")
+                f"or say \u201cThere is little evidence that {ev.that}.\u201d")
     lead = sup.iloc[0] if len(sup) else ev.units.iloc[0]
     if str(lead["directness"]) != "direct":
         return (f"The evidence is indirect ({ev.phrase(lead)}) and of {str(lead['certainty']).replace('_', ' ')} "
-                f"certainty: hedge it (\u201cstudies in related conditions suggest \u2026\u201d) and don't present it as established.")
-    return f"Only small or low-quality studies ({ev.phrase(lead)}): hedge it (\u201ca few small studies suggest \u2026\u201d)."
+                f"certainty: don't present it as established. Say: \u201c{ev.say}\u201d")
+    return f"Only small or low-quality studies ({ev.phrase(lead)}). Say: \u201c{ev.say}\u201d"
 
 
 def _mixed(ev: _Evidence) -> str:
     pro = ev.phrases(pd.concat([ev.sup, ev.mix]).head(3)) or "some studies"
     con = ev.phrases(pd.concat([ev.opp, ev.mix]).head(3)) or "others"
-    return (f"Studies disagree: {pro} in favour; {con} against or inconclusive. Say \u201cthe evidence is mixed\u201d "
-            "and give both sides, not a firm statement.")
+    return (f"Studies disagree: {pro} in favour; {con} against or inconclusive. Say: \u201cThe evidence is mixed on whether "
+            f"{ev.that}.\u201d and give both sides, not a firm statement.")
 
 
 def _supported(ev: _Evidence, fully: bool) -> str:
@@ -162,19 +173,20 @@ def _supported(ev: _Evidence, fully: bool) -> str:
                    else f"; {_plural(str(opp.iloc[0]['design']), len(opp))} found no effect")
     if fully:
         cert = str(lead.iloc[0]["certainty"]).replace("_", " ") if len(lead) else ""
-        return (f"Supported by {summary} ({cert} certainty){against}. You can state it with a citation; "
-                "\u201cstudies show\u201d is fair, \u201cproven\u201d or \u201ccures\u201d is not.")
+        return (f"Supported by {summary} ({cert} certainty){against}. Say: \u201c{ev.say}\u201d with a citation; "
+                "\u201cproven\u201d or \u201ccures\u201d overstates it.")
     plural = " and " in summary or summary[0].isdigit()
     return (f"{summary[0].upper() + summary[1:]} support{'' if plural else 's'} it{against}. "
-            "Say \u201csome evidence suggests \u2026\u201d or \u201cmay help\u201d, not \u201cproven\u201d.")
+            f"Say: \u201c{ev.say}\u201d, not \u201cproven\u201d.")
 
 
-def careful_wording(verdict: str, claim, links: pd.DataFrame) -> str:
+def careful_wording(verdict: str, claim, links: pd.DataFrame, certainty: str = "") -> str:
     """Wording a writer could use instead, from the verdict and what the evidence is.
 
     Parameters
     ----------
     verdict : the claim's verdict (``grades()["verdict"]``).
+    certainty : its overall certainty (``grades()["certainty"]``), which sets the wording (GRADE guideline 26).
     claim : the claim's row of ``ledger.claims`` (claim_id, category, population, testable_reason).
     links : the claim's usable links (not retracted, not ``not_addressed``) merged with their
         citations' design, year, title and evidence_body.
@@ -184,11 +196,14 @@ def careful_wording(verdict: str, claim, links: pd.DataFrame) -> str:
     For a claim supported only by rat studies: ``"Shown only in rats; no studies in people. Say ..."``.
     """
     verdict = str(verdict)
+    if verdict == Verdict.NO_EVIDENCE_FOUND and text(claim.get("statement")):
+        return (f"No studies were found that test this: don't state it as fact. Say \u201cThere is no good evidence that "
+                f"{_that(text(claim.get('statement')))}.\u201d, or leave it out.")
     if verdict in NO_JUDGEMENT:
         return NO_JUDGEMENT[verdict]
     if links is None or links.empty:
         return "Hedge it: \u201csome evidence suggests \u2026\u201d rather than stating it as fact."
-    ev = _Evidence(links, claim, text(claim.get("population")))
+    ev = _Evidence(links, claim, text(claim.get("population")), str(certainty or ""))
     if verdict == Verdict.CONTRADICTED:
         return _contradicted(ev)
     if verdict == Verdict.WEAK_OR_INDIRECT:
@@ -196,3 +211,94 @@ def careful_wording(verdict: str, claim, links: pd.DataFrame) -> str:
     if verdict == Verdict.MIXED:
         return _mixed(ev)
     return _supported(ev, fully=verdict == Verdict.SUPPORTED)
+
+
+# ---- wording tied to certainty (GRADE guideline 26: Santesso et al., J Clin Epidemiol 2020) ----------------------
+
+MODAL = {"moderate": "probably", "low": "may"}
+"""GRADE's informative statements: high certainty states the effect, moderate says it "probably" (likely) happens,
+low that it "may" happen, very low that "the evidence is very uncertain"."""
+_AUXILIARY = {"is": "be", "are": "be", "has": "have", "have": "have", "does": "do", "do": "do", "can": "", "could": ""}
+_VERB_ENDINGS = ("ses", "xes", "ches", "shes", "zes")
+
+
+def _base_form(verb: str) -> str:
+    """``relieves`` -> ``relieve``, ``relaxes`` -> ``relax``, ``is`` -> ``be`` (third person singular to base form)."""
+    if verb in _AUXILIARY:
+        return _AUXILIARY[verb] or verb
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if verb.endswith(("xes", "ches", "shes", "sses", "zzes")):
+        return verb[:-2]
+    return verb[:-1] if verb.endswith("s") and not verb.endswith(("ss", "us", "is")) else verb
+
+
+CLAIM_VERBS = frozenset(["relieve", "reduce", "stimulate", "improve", "increase", "make", "let", "relax", "change", "act", "desensitise", "desensitize", "promote", "give", "last", "need", "heal", "help", "enhance", "deliver", "flow", "get", "wear", "mask", "run", "affect", "cause", "lie", "seek", "include", "work", "target", "harm", "lower", "boost", "release", "trigger", "block", "prevent", "restore", "regenerate", "treat", "ease", "decrease", "cure", "protect", "fight", "balance", "strengthen", "calm"])
+"""Verbs claims are made with: the words :func:`graded_statement` looks for to insert "probably" or "may"."""
+
+
+def _finite_verb(words: list[str]) -> int:
+    """Position of the statement's main verb among its first words (-1 when none is recognisably a verb)."""
+    low = [w.lower().strip(",;()") for w in words[:9]]
+    relative = lambda i: low[i - 1] in ("that", "which", "who")
+    for i, w in enumerate(low[1:], 1):
+        if w in _AUXILIARY and not relative(i):
+            return i
+    for i, w in enumerate(low[1:], 1):
+        if _base_form(w) in CLAIM_VERBS and not relative(i) and (w.endswith("s") or low[i - 1] in ("often", "usually", "typically", "only")):
+            return i
+    return -1
+
+
+def graded_statement(statement: str, certainty: str) -> str:
+    """The claim worded for the certainty of its evidence (GRADE guideline 26).
+
+    >>> graded_statement("Acupuncture relieves sciatica pain.", "moderate")
+    'Acupuncture probably relieves sciatica pain.'
+    >>> graded_statement("Acupuncture relieves sciatica pain.", "low")
+    'Acupuncture may relieve sciatica pain.'
+    >>> graded_statement("Acupuncture relieves sciatica pain.", "very_low")
+    'The evidence is very uncertain about whether acupuncture relieves sciatica pain.'
+    """
+    s = statement.strip().rstrip(".")
+    if certainty == "high" or not s:
+        return s + "."
+    that = s[0].lower() + s[1:] if not s[:2].isupper() else s
+    if certainty not in MODAL:
+        return f"The evidence is very uncertain about whether {that}."
+    words = s.split()
+    at = _finite_verb(words)
+    if at < 0:
+        return f"It is {'likely' if certainty == 'moderate' else 'possible'} that {that}."
+    verb = words[at]
+    if verb.lower() in ("can", "could"):
+        words[at] = "may" if certainty == "low" else "can probably"
+    elif certainty == "moderate":
+        words[at] = f"{verb} probably" if verb.lower() in ("is", "are") else f"probably {verb}"
+    else:
+        words[at] = f"may {_base_form(verb.lower())}"
+        for i in range(at + 1, len(words) - 1):  # "reduces stress and promotes relaxation": both verbs take "may"
+            if words[i] == "and" and _base_form(words[i + 1].lower()) in CLAIM_VERBS and words[i + 1].lower().endswith("s"):
+                words[i + 1] = _base_form(words[i + 1].lower())
+    if at > 1 and words[at - 1].lower() in ("often", "usually", "typically", "only", "sometimes") and " " in words[at]:
+        words[at - 1], words[at] = words[at].split(" ", 1)[0], f"{words[at - 1]} {words[at].split(' ', 1)[-1]}"
+    return " ".join(words) + "."
+
+
+OVERCLAIMS = re.compile(r"""\b(
+    proven | proves? | scientifically\s+proven | cures? | cured | guarantee[ds]? | miracle\w* | 100\s?% |
+    completely\s+safe | totally\s+safe | perfectly\s+safe | (?:no|zero|without\s+any)\s+side[\s-]effects? | risk[\s-]free |
+    regenerates? | permanent(?:ly)? | always | never\s+fails?
+)\b""", re.IGNORECASE | re.VERBOSE)
+"""Words that claim more than evidence short of certain can carry."""
+
+
+def overclaims(sentence: str, verdict: str, certainty: str) -> list[str]:
+    """The words of ``sentence`` that overstate a claim with this verdict and certainty.
+
+    >>> overclaims("Acupuncture is proven to cure sciatica.", "partly_supported", "moderate")
+    ['proven', 'cure']
+    """
+    if str(verdict) == Verdict.SUPPORTED and certainty == "high":
+        return [m.group(0) for m in OVERCLAIMS.finditer(sentence) if m.group(0).lower().startswith(("cure", "miracle", "guarant"))]
+    return [m.group(0) for m in OVERCLAIMS.finditer(sentence)]
