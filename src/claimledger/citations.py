@@ -10,16 +10,22 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-import pandas as pd
-
 ET_AL = ("et al", "others")
+
+
+def missing(value) -> bool:
+    """None, NaN, NaT or pandas' NA (without importing pandas: NA refuses to be compared to itself)."""
+    if value is None or isinstance(value, (list, tuple)):
+        return value is None
+    try:
+        return bool(value != value)  # noqa: PLR0124 -- NaN and NaT are the values not equal to themselves
+    except TypeError:
+        return True
 
 
 def text(value) -> str:
     """A cell as stripped text: "" for None, NaN and NA (lists are not cells)."""
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return ""
-    return str(value).strip()
+    return "" if missing(value) else str(value).strip()
 
 
 def safe_url(url) -> str:

@@ -99,11 +99,23 @@ def cmd_resolve(args) -> int:
 
 # ---- writers' tools (docs/writers.md) ----------------------------------------------------------------------------
 
+def _checker(root, semantic: bool):
+    """The ledger's checker: from its cached bundle when the ledger is unchanged (fast), else built and cached."""
+    from .writers import bundle
+    if not semantic and (cached := bundle.cached_checker(root)) is not None:
+        return cached
+    from .ledger import load
+    from .writers.checker import Checker
+    checker = Checker(load(root), semantic=semantic)
+    if not semantic:
+        bundle.save(checker, root)
+    return checker
+
+
 def cmd_check(args) -> int:
     from .files import write_atomic
-    from .ledger import load
     from .render.checks import draft_html, draft_json, draft_text, sentence_json, sentence_text
-    from .writers.checker import EXIT_BLOCKING, EXIT_OK, EXIT_USAGE, Checker, read_draft
+    from .writers.checker import EXIT_BLOCKING, EXIT_OK, EXIT_USAGE, read_draft
     if bool(args.sentence) == bool(args.file):
         _say('claimledger check: give one SENTENCE in quotes, or --file DRAFT. Example: claimledger check "Acupuncture releases endorphins"')
         return EXIT_USAGE
@@ -113,7 +125,7 @@ def cmd_check(args) -> int:
     if args.top < 1:
         _say(f"claimledger check: --top {args.top} shows nothing. Fix: give --top 1 or more (default 5).")
         return EXIT_USAGE
-    checker = Checker(load(args.root), semantic=args.semantic)
+    checker = _checker(args.root, args.semantic)
     if args.sentence:
         check = checker.check_sentence(args.sentence, top=args.top)
         sys.stdout.write(sentence_json(check) if args.json else sentence_text(check))
@@ -247,7 +259,7 @@ def _add_writer_commands(sub) -> None:
                              description="claimreview: schema.org ClaimReview JSON-LD per claim (verdict on a 1-5 scale, see "
                                          "docs/writers.md); bibtex and csl-json: every citation; csv: claims with verdicts "
                                          "(spreadsheet-safe). Prints to stdout, or writes FILE atomically with --out."))
-    p.add_argument("format", choices=list(EXPORTERS), help="what to export: " + "; ".join(f"{k}: {m.DESCRIPTION}" for k, m in EXPORTERS.items()))
+    p.add_argument("format", choices=list(EXPORTERS), help="what to export: " + "; ".join(f"{k}: {m.description}" for k, m in EXPORTERS.items()))
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
     p.set_defaults(func=cmd_export)
 

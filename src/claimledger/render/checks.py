@@ -16,10 +16,9 @@ import re
 from markupsafe import Markup
 
 from ..grading.verdicts import BLOCKING, INFO, VERDICT_TABLE
-from ..templating import render, static
 from ..writers.checker import DraftReport, SentenceCheck
+from ..writers.phrasing import overclaims
 from ..writers.reports import ClaimReport
-from ..writers.wording import overclaims
 
 NEXT_STEP = ("add it to claims.csv, then search for evidence: "
              "claimledger search CLAIM_ID \"QUERY\" --online (or ask a researcher to)")
@@ -166,6 +165,8 @@ def _parts(html: str) -> list[dict]:
 def draft_html(report: DraftReport) -> str:
     """The draft as a self-contained HTML page: its Markdown rendered, each claim-making sentence highlighted by
     verdict where it is made, with a numbered note below giving every claim's verdict and evidence."""
+    from ..templating import render, static  # Jinja2 only when a page is written
+
     marked, notes = _marked(report)
     parts = _parts(_markdown_html(marked))
     words = " or ".join(INFO[v].label for v in BLOCKING)

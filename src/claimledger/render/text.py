@@ -6,11 +6,13 @@ list cells (deciding citations) are joined with spaces.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from ..citations import missing
 from ..files import csv_text, spreadsheet_safe
-from ..ledger.summary import summarise
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def md_table(df: pd.DataFrame) -> str:
@@ -24,6 +26,7 @@ def md_table(df: pd.DataFrame) -> str:
 
 def summary_markdown(ledger) -> str:
     """``claimledger summary``: counts of claims, mentions and evidence, by category and document."""
+    from ..ledger.summary import summarise
     s = summarise(ledger)
     cd = s["category_by_document"].reset_index()
     cd.columns = [str(c) for c in cd.columns]
@@ -49,7 +52,7 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
 def safe_csv_text(frame: pd.DataFrame) -> str:
     """A table as CSV, safe to open in a spreadsheet (formula cells neutralised, list cells joined)."""
     flat_frame = flat(frame)
-    rows = ([spreadsheet_safe("" if pd.isna(v) else v) for v in row] for row in flat_frame.astype(object).itertuples(index=False))
+    rows = ([spreadsheet_safe("" if missing(v) else v) for v in row] for row in flat_frame.astype(object).itertuples(index=False))
     return csv_text([str(c) for c in flat_frame.columns], rows)
 
 

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from ..render.text import safe_csv_text
-from . import Resolution
+
+if TYPE_CHECKING:
+    from .run import Resolution
 
 
 def _summary(res: Resolution) -> str:

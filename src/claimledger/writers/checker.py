@@ -132,7 +132,7 @@ def _segments(text: str, context: str | None, subject: str = "") -> list[tuple[i
 
 def _fits(c: Candidate) -> bool:
     """Whether a candidate is confident enough to be the claim the text makes (thresholds tuned on the dev set)."""
-    return (c.signature and c.match.score >= CONFIDENT and c.coverage >= COVERAGE and c.explained >= EXPLAINED
+    return (c.makes and c.match.score >= CONFIDENT and c.coverage >= COVERAGE and c.explained >= EXPLAINED
             and (c.topical >= 2 or c.explained >= SINGLE_TOPIC_EXPLAINED))
 
 
@@ -153,12 +153,12 @@ class Checker:
     ['sciatic-nerve-regeneration']
     """
 
-    def __init__(self, ledger, semantic: bool = False, reports: ClaimReports | None = None, index: ClaimIndex | None = None):
+    def __init__(self, ledger, semantic: bool = False, reports: ClaimReports | None = None, index: ClaimIndex | None = None,
+                 subject: str | None = None):
         self.ledger = ledger
         self.reports = reports or ClaimReports(ledger)
-        self.grades = self.reports.grades
         self.index = index or ClaimIndex.from_ledger(ledger)
-        self.subject = main_subject(ledger)
+        self.subject = main_subject(ledger) if subject is None else subject
         if semantic:
             from .match import SemanticIndex  # optional model: imported only when asked for
             self.index = SemanticIndex(self.index)

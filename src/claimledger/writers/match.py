@@ -32,11 +32,6 @@ import numpy as np
 
 from ..problems import EvidenceError
 
-SIGNATURE_SHARE = 0.2
-"""A term characterises a claim when at least this share of the claim's wordings use it..."""
-SIGNATURE_SPREAD = 0.1
-"""...and at most this share of all claims (at least 2) use it."""
-USE_SIGNATURE = False
 SUBJECT_CUES = "session sessions treatment treatments appointment clinic visit course therapy practitioner therapist"
 """Words by which a sentence refers to the ledger's subject without naming it ("after three sessions ...")."""
 TOPIC_SHARE = 0.5
@@ -123,9 +118,10 @@ class Analyzer:
 
     def __init__(self, synonyms: list[list[str]] | None = None, stopwords: Iterable[str] = STOPWORDS):
         self.stopwords = frozenset(stopwords)
+        self.groups = read_synonyms() if synonyms is None else [list(g) for g in synonyms]
         self._stem_cache: dict[str, str] = {}
         self.phrases: dict[tuple[str, ...], str] = {}
-        for group in (read_synonyms() if synonyms is None else synonyms):
+        for group in self.groups:
             concept = "~" + "_".join(words(group[0]))
             for entry in group:
                 key = tuple(self.stem(w) for w in words(entry))
@@ -201,6 +197,32 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Hits:
+    """The units that share terms with one text (parallel arrays), and the text's own terms."""
+
+    ids: np.ndarray
+    score: np.ndarray
+    """Cosine similarity of the text and the unit."""
+    shared: np.ndarray
+    """Terms they share."""
+    topical: np.ndarray
+    """Shared terms that are neither words of effect nor the ledger's subject."""
+    coverage: np.ndarray
+    """Share of the unit's weight the text covers."""
+    explained: np.ndarray
+    """Share of the text's weight the unit explains."""
+    terms: frozenset
+    """The text's terms that the index knows (vocabulary ids)."""
+    size: int
+    """Distinct content terms of the text."""
+
+    @classmethod
+    def none(cls, size: int, terms: frozenset = frozenset()) -> Hits:
+        empty = np.zeros(0)
+        return cls(empty.astype(np.int64), empty, empty.astype(np.int64), empty.astype(np.int64), empty, empty, terms, size)
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A claim matching a text, with how well it fits (the best of the claim's wordings on each count)."""
 
@@ -211,9 +233,8 @@ class Candidate:
     """Share of the text's weight the wording explains."""
     topical: int
     """Shared terms that are neither words of effect ("reduce", "help") nor the ledger's subject ("acupuncture")."""
-    signature: bool
-    """Whether the text has a term that characterises the claim, one of its main topics, and (for a claim about the
-    ledger's subject) the subject itself."""
+    makes: bool
+    """Whether the text has one of the claim's main topics and (for a claim about the ledger's subject) the subject."""
 
 
 class ClaimIndex:
@@ -254,6 +275,7 @@ class ClaimIndex:
         self._build([self.analyzer.terms(text) for text in self.unit_text])
 
     def _build(self, per_unit: list[list[str]]) -> None:
+        # per_unit is the analysed text of every unit, statements first
         """Term weights per unit ((1 + log tf) x idf, unit length 1), stored by term: ``postings``."""
         self.vocabulary: dict[str, int] = {}
         vocab = self.vocabulary
@@ -276,52 +298,63 @@ class ClaimIndex:
         generic = {self.vocabulary[t] for t in [*self.analyzer.terms(GENERIC_WORDS), *self.subject_terms] if t in self.vocabulary}
         self.topical = np.ones(len(vocab), dtype=bool)
         self.topical[list(generic)] = False
-        self.signature = self._signatures(unit, term)
-        subject = {self.vocabulary[t] for t in [*self.subject_terms, *self.analyzer.terms(SUBJECT_CUES)] if t in self.vocabulary}
-        statement_terms = [set(self.analyzer.terms(self.unit_text[u])) for u in range(len(self.claim_ids))]  # statements come first
-        self.about_subject = [frozenset(subject) if self.subject_terms & s else frozenset() for s in statement_terms]
+        self.topics = self._topics(unit, term)
+        subject = frozenset(self.vocabulary[t] for t in [*self.subject_terms, *self.analyzer.terms(SUBJECT_CUES)] if t in self.vocabulary)
+        statements = per_unit[:len(self.claim_ids)]  # statements come first
+        self.about_subject = [subject if self.subject_terms & set(s) else frozenset() for s in statements]
+        self.is_statement = np.asarray([s == "statement" for s in self.unit_source], dtype=bool)
 
-    def _signatures(self, unit: np.ndarray, term: np.ndarray) -> list[frozenset[int]]:
-        """Per claim, the terms that characterise it: used by many of its wordings and by few other claims.
-
-        A sentence makes a claim only if it shares one of these: "raises serotonin levels" shares words with the
-        alias "boosts endorphin levels" but not the claim's own subject, endorphins.
-        """
-        n_claims = len(self.claim_ids)
-        claim = self.unit_claim[unit]
-        pair = np.unique(claim * max(len(self.vocabulary), 1) + term)
-        pc, pt = pair // max(len(self.vocabulary), 1), pair % max(len(self.vocabulary), 1)
-        claims_per_term = np.bincount(pt, minlength=len(self.vocabulary))
-        units_per_claim = np.bincount(self.unit_claim, minlength=n_claims)
-        key = claim * max(len(self.vocabulary), 1) + term
-        uses = dict(zip(*np.unique(key, return_counts=True)))  # (claim, term) -> units of the claim using the term
-        rare = max(2, int(SIGNATURE_SPREAD * n_claims))
-        out: list[set[int]] = [set() for _ in range(n_claims)]
-        self.topics: list[frozenset[int]] = []
-        for c in range(n_claims):
-            mine = [(uses[c * max(len(self.vocabulary), 1) + t], t) for t in pt[pc == c].tolist() if self.topical[t]]
-            most = max((n for n, _ in mine), default=0)
-            self.topics.append(frozenset(t for n, t in mine if n >= TOPIC_SHARE * most))
-        for c, t in zip(pc.tolist(), pt.tolist()):
-            share = uses[c * max(len(self.vocabulary), 1) + t] / units_per_claim[c]
-            if self.topical[t] and share >= SIGNATURE_SHARE and claims_per_term[t] <= rare:
-                out[c].add(t)
-        for c in range(n_claims):  # a claim in common words only: its two most telling words
-            if not out[c]:
-                mine = pt[pc == c]
-                rank = sorted(mine.tolist(), key=lambda t: -uses[c * max(len(self.vocabulary), 1) + t] * self.idf[t])
-                out[c] = set([t for t in rank if self.topical[t]][:2])
+    def _topics(self, unit: np.ndarray, term: np.ndarray) -> list[frozenset[int]]:
+        """Per claim, its main topics: the topical terms its wordings use most (at least :data:`TOPIC_SHARE` as often
+        as its most used one). A text makes a claim only if it has one of them: "raises serotonin levels" shares
+        words with the alias "boosts endorphin levels" but not the claim's topic, endorphins."""
+        width = max(len(self.vocabulary), 1)
+        keep = self.topical[term]
+        key, uses = np.unique(self.unit_claim[unit[keep]] * width + term[keep], return_counts=True)
+        claim, term = key // width, key % width
+        most = np.zeros(len(self.claim_ids), dtype=np.int64)
+        np.maximum.at(most, claim, uses)
+        chosen = uses >= TOPIC_SHARE * most[claim]
+        out: list[set[int]] = [set() for _ in self.claim_ids]
+        for c, t in zip(claim[chosen].tolist(), term[chosen].tolist()):
+            out[c].add(t)
         return [frozenset(s) for s in out]
 
-    def has_signature(self, claim: int, terms: set[int]) -> bool:
-        """Whether query terms include a term that characterises the claim and one of the claim's main topics, and,
-        when the claim is about the ledger's subject, the subject: "sciatica is a shooting pain" is not the claim
-        "acupuncture relieves sciatica pain"."""
+    def makes(self, claim: int, terms: set[int]) -> bool:
+        """Whether a text with these terms can make the claim: it has one of the claim's main topics and, when the
+        claim is about the ledger's subject, the subject ("sciatica is a shooting pain" is not the claim
+        "acupuncture relieves sciatica pain")."""
         about = self.about_subject[claim]
-        return (not USE_SIGNATURE or bool(self.signature[claim] & terms)) and bool(self.topics[claim] & terms) and (not about or bool(about & terms))
+        return bool(self.topics[claim] & terms) and (not about or bool(about & terms))
 
     def __len__(self) -> int:
         return len(self.claim_ids)
+
+    ARRAYS = ("unit_claim", "post_unit", "post_weight", "post_ptr", "idf", "topical", "unit_size", "is_statement")
+
+    def state(self) -> tuple[dict, dict]:
+        """Everything the index holds, as JSON-ready data and numpy arrays (for :mod:`.bundle`)."""
+        terms = sorted(self.vocabulary, key=self.vocabulary.get)
+        data = {"claim_ids": self.claim_ids, "unit_text": self.unit_text, "unit_source": self.unit_source, "terms": terms,
+                "unseen_idf": self.unseen_idf, "subject_terms": sorted(self.subject_terms), "synonyms": self.analyzer.groups,
+                "topics": [sorted(s) for s in self.topics],
+                "about_subject": [sorted(s) for s in self.about_subject]}
+        return data, {name: getattr(self, name) for name in self.ARRAYS}
+
+    @classmethod
+    def from_state(cls, data: dict, arrays) -> ClaimIndex:
+        """An index rebuilt from :meth:`state` without re-analysing any text."""
+        index = cls.__new__(cls)
+        index.analyzer = Analyzer(data["synonyms"])
+        index.subject_terms = set(data["subject_terms"])
+        for key in ("claim_ids", "unit_text", "unit_source", "unseen_idf"):
+            setattr(index, key, data[key])
+        index.vocabulary = {t: i for i, t in enumerate(data["terms"])}
+        for name in cls.ARRAYS:
+            setattr(index, name, np.asarray(arrays[name]))
+        index.topics = [frozenset(s) for s in data["topics"]]
+        index.about_subject = [frozenset(s) for s in data["about_subject"]]
+        return index
 
     @classmethod
     def from_ledger(cls, ledger, analyzer: Analyzer | None = None) -> ClaimIndex:
@@ -333,9 +366,15 @@ class ClaimIndex:
         aliases = list(zip(a["claim_id"].astype(str), a["alias"].astype(str))) if a is not None else []
         return cls(claims, quotes, analyzer or ledger_analyzer(ledger), aliases, main_subject(ledger))
 
-    def query(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-        """The units sharing a term with ``text``: their ids, cosine scores, shared terms and shared topical terms;
-        and the number of distinct content terms of the text."""
+    def _accumulators(self) -> dict[str, np.ndarray]:
+        if getattr(self, "_acc", None) is None:
+            n = len(self.unit_claim)
+            self._acc = {"score": np.zeros(n), "shared": np.zeros(n, np.int64), "topical": np.zeros(n, np.int64),
+                         "coverage": np.zeros(n), "explained": np.zeros(n)}
+        return self._acc
+
+    def query(self, text: str) -> Hits:
+        """Every unit that shares a term with ``text``, with its cosine score and how the two overlap."""
         counts = Counter(self.analyzer.terms(text))
         weights, cols = [], []
         extra = 0.0
@@ -347,47 +386,59 @@ class ClaimIndex:
             else:
                 cols.append(col)
                 weights.append(w * self.idf[col])
+        if not any(self.topical[c] for c in cols):
+            return Hits.none(len(counts), frozenset(cols))
         norm = math.sqrt(sum(w * w for w in weights) + extra) or 1.0
-        if not cols:
-            return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), len(counts)
-        spans = [(self.post_ptr[c], self.post_ptr[c + 1]) for c in cols]
-        units = np.concatenate([self.post_unit[a:b] for a, b in spans])
-        unit_w = np.concatenate([self.post_weight[a:b] for a, b in spans]).astype(float)
-        query_w = np.concatenate([np.full(b - a, w / norm) for (a, b), w in zip(spans, weights)])
-        topical = np.concatenate([np.full(b - a, self.topical[c]) for (a, b), c in zip(spans, cols)])
-        ids, inverse = np.unique(units, return_inverse=True)
-        # How much of the unit's own weight the text covers: a paraphrase covers most of a claim's wording.
-        self.last_coverage = np.bincount(inverse, weights=unit_w ** 2)
-        # ...and how much of the text the unit explains: a text that says much else may be another claim.
-        self.last_explained = np.bincount(inverse, weights=query_w ** 2)
-        return (ids, np.bincount(inverse, weights=unit_w * query_w), np.bincount(inverse), np.bincount(inverse, weights=topical).astype(np.int64),
-                len(counts))
+        # Dense accumulators, one slot per unit, touched only where the query's postings are and reset after: the
+        # cost is linear in the postings read, with no sorting. (An index is therefore not used by two threads at once.)
+        acc = self._accumulators()
+        lists = []
+        for col, w in zip(cols, weights):
+            units = self.post_unit[self.post_ptr[col]:self.post_ptr[col + 1]]
+            uw = self.post_weight[self.post_ptr[col]:self.post_ptr[col + 1]].astype(float)
+            q = w / norm
+            acc["score"][units] += uw * q  # a unit appears once per term's postings, so += is exact
+            acc["shared"][units] += 1
+            acc["topical"][units] += int(self.topical[col])
+            acc["coverage"][units] += uw * uw
+            acc["explained"][units] += q * q
+            lists.append(units)
+        ids = np.flatnonzero(acc["topical"])  # a unit reached only through words of effect or the subject cannot match
+        score, shared, topical, coverage, explained = (acc[k][ids].copy() for k in ("score", "shared", "topical", "coverage", "explained"))
+        for units in lists:
+            for array in acc.values():
+                array[units] = 0
+        return Hits(ids, score, shared, topical, coverage, explained, frozenset(cols), len(counts))
 
-    def candidates(self, text: str, threshold: float, top: int, coverage: float = 0.0) -> list[Match]:
+    def candidates(self, text: str, threshold: float, top: int) -> list[Match]:
         """The best claims for one text scoring at least ``threshold`` and sharing enough terms, best first."""
-        ids, scores, shared, topical, size = self.query(text)
-        if size < MIN_TERMS or not len(ids):
-            return []
-        ok = (scores >= threshold - 1e-9) & (shared >= MIN_TERMS) & (topical > 0) & (self.last_coverage >= coverage)
-        return self._best(ids[ok], scores[ok], top)
+        return [c.match for c in self.candidates_with_coverage(text, threshold, top)]
 
     def candidates_with_coverage(self, text: str, threshold: float, top: int) -> list[Candidate]:
-        """Like :meth:`candidates`, each match with how well it fits (:class:`Candidate`)."""
-        ids, scores, shared, topical, size = self.query(text)
-        if size < MIN_TERMS or not len(ids):
+        """The best claims for one text (at least ``threshold``, sharing enough terms), each with how well it fits."""
+        h = self.query(text)
+        if h.size < MIN_TERMS or not len(h.ids):
             return []
-        ok = (scores >= threshold - 1e-9) & (shared >= MIN_TERMS) & (topical > 0)
-        ids, scores, topical = ids[ok], scores[ok], topical[ok]
-        coverage, explained = self.last_coverage[ok], self.last_explained[ok]
-        found = self._best(ids, scores, top)
-        best: dict[str, tuple[float, float, int]] = {}
-        for u, c, e, t in zip(ids.tolist(), coverage.tolist(), explained.tolist(), topical.tolist()):
-            cid = self.claim_ids[self.unit_claim[u]]
-            old = best.get(cid, (0.0, 0.0, 0))
-            best[cid] = (max(old[0], c), max(old[1], e), max(old[2], t))
-        terms = {self.vocabulary[t] for t in self.analyzer.terms(text) if t in self.vocabulary}
-        position = {c: i for i, c in enumerate(self.claim_ids)}
-        return [Candidate(m, *best[m.claim_id], self.has_signature(position[m.claim_id], terms)) for m in found]
+        ok = np.flatnonzero((h.score >= threshold - 1e-9) & (h.shared >= MIN_TERMS) & (h.topical > 0))
+        if not len(ok) or top <= 0:
+            return []
+        claim = self.unit_claim[h.ids[ok]]
+        # per claim: the best-scoring unit (a statement on ties), and the best coverage and explanation of any unit
+        order = np.lexsort((~self.is_statement[h.ids[ok]], -np.round(h.score[ok], 6)))
+        _, first_at = np.unique(claim[order], return_index=True)
+        best = order[np.sort(first_at)][:top]
+        groups, inverse = np.unique(claim, return_inverse=True)
+        cover, explain, topical = (np.zeros(len(groups)) for _ in range(3))
+        np.maximum.at(cover, inverse, h.coverage[ok])
+        np.maximum.at(explain, inverse, h.explained[ok])
+        np.maximum.at(topical, inverse, h.topical[ok])
+        out = []
+        for k in best.tolist():
+            c, u = int(claim[k]), int(h.ids[ok][k])
+            g = int(np.searchsorted(groups, c))
+            match = Match(self.claim_ids[c], round(float(h.score[ok][k]), 4), self.unit_text[u], self.unit_source[u])
+            out.append(Candidate(match, float(cover[g]), float(explain[g]), int(topical[g]), self.makes(c, h.terms)))
+        return out
 
     def search_many(self, texts: Sequence[str], top: int = 3, threshold: float = DEFAULT_THRESHOLD) -> list[list[Match]]:
         """The best claims for each text, best first; only those scoring at least ``threshold``."""
@@ -401,8 +452,8 @@ class ClaimIndex:
         """Cosine similarity of each text to each indexed unit, as a dense array (texts x units)."""
         out = np.zeros((len(texts), len(self.unit_text)))
         for r, text in enumerate(texts):
-            ids, scores, *_ = self.query(text)
-            out[r, ids] = scores
+            h = self.query(text)
+            out[r, h.ids] = h.score
         return out
 
     def _best(self, units: np.ndarray, vals: np.ndarray, top: int) -> list[Match]:

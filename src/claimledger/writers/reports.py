@@ -7,11 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from ..citations import citation_link, format_citation
 from ..grading.scales import NOT_ADDRESSED
-from .wording import careful_wording
 
 
 @dataclass
@@ -77,7 +74,10 @@ class ClaimReports:
             g = self.grades.loc[claim_id]
             verdict = str(g["verdict"])
             cits = [c for c in (self.citation(cid) for cid in list(g["citations"])[:3]) if c is not None]
-            wording = careful_wording(verdict, self.claims.loc[claim_id], self.links.get(claim_id, pd.DataFrame()), str(g["certainty"]))
+            from .wording import careful_wording
+
+            links = self.links.get(claim_id)
+            wording = careful_wording(verdict, self.claims.loc[claim_id], links, str(g["certainty"]))
             base = ClaimReport(claim_id, str(g["statement"]), 0.0, "", verdict, str(g["certainty"]), str(g["reason"]), wording, cits)
             self._reports[claim_id] = base
         return base

@@ -1,25 +1,31 @@
 """Exports for other tools. Each format is one module with an ``export(ledger, reports) -> str`` function,
-registered in :data:`EXPORTERS`; ``claimledger export`` takes its choices from this registry.
+registered in :data:`EXPORTERS` with a one-line description; ``claimledger export`` takes its choices from this
+registry, and a module is imported only when its format is asked for.
 
-To add a format: write ``exports/NAME.py`` with ``DESCRIPTION`` and ``export()``, and add one line here.
+To add a format: write ``exports/NAME.py`` with ``export()``, and add one entry here.
 """
 from __future__ import annotations
 
-from types import ModuleType
+from importlib import import_module
+from typing import NamedTuple
 
-from ...writers.reports import ClaimReports
-from . import bibtex, claimreview, claims_csv, csl_json
 
-EXPORTERS: dict[str, ModuleType] = {
-    "claimreview": claimreview,
-    "bibtex": bibtex,
-    "csl-json": csl_json,
-    "csv": claims_csv,
+class Exporter(NamedTuple):
+    module: str
+    """The module (relative to this package) whose ``export(ledger, reports)`` writes the format."""
+    description: str
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "claimreview": Exporter(".claimreview", "schema.org ClaimReview JSON-LD per claim (verdict on a 1-5 scale)"),
+    "bibtex": Exporter(".bibtex", "every citation as BibTeX (@article or @misc, keyed by citation_id)"),
+    "csl-json": Exporter(".csl_json", "every citation as CSL-JSON (Zotero, Pandoc, citeproc)"),
+    "csv": Exporter(".claims_csv", "claims with verdict, certainty, reason, careful wording and deciding citations (spreadsheet-safe)"),
 }
-"""Format name -> its module (``DESCRIPTION``, ``export(ledger, reports) -> str``)."""
+"""Format name -> where its exporter lives and what it writes."""
 
 
-def export_text(ledger, fmt: str, reports: ClaimReports | None = None) -> str:
+def export_text(ledger, fmt: str, reports=None) -> str:
     """The export of ``ledger`` in format ``fmt`` (a key of :data:`EXPORTERS`) as text.
 
     Raises
@@ -31,4 +37,4 @@ def export_text(ledger, fmt: str, reports: ClaimReports | None = None) -> str:
         exporter = EXPORTERS[fmt]
     except KeyError:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORTERS)}") from None
-    return exporter.export(ledger, reports)
+    return import_module(exporter.module, __name__).export(ledger, reports)

@@ -5,9 +5,6 @@ from ...citations import citation_link, parse_authors
 from ...citations import text as cell
 from ...writers.reports import ClaimReports
 
-DESCRIPTION = "every citation as BibTeX (@article or @misc, keyed by citation_id)"
-
-
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
           "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 

@@ -16,7 +16,6 @@ from ...citations import text as cell
 from ...grading.verdicts import info
 from ...writers.reports import ClaimReports
 
-DESCRIPTION = "schema.org ClaimReview JSON-LD per claim (verdict on a 1-5 scale)"
 BEST_RATING, WORST_RATING = 5, 1
 ORGANIZATION = {"@type": "Organization", "name": "claimledger"}
 

@@ -5,8 +5,6 @@ from ...citations import citation_link
 from ...files import csv_text, spreadsheet_safe
 from ...writers.reports import ClaimReports
 
-DESCRIPTION = "claims with verdict, certainty, reason, careful wording and deciding citations (spreadsheet-safe)"
-
 CSV_COLUMNS = ["claim_id", "statement", "category", "verdict", "certainty", "reason", "careful_wording", "citations",
                "citation_links", "documents", "n_mentions", "overridden", "override_reason"]
 

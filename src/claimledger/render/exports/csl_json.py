@@ -7,7 +7,6 @@ from ...citations import citation_link, parse_authors
 from ...citations import text as cell
 from ...writers.reports import ClaimReports
 
-DESCRIPTION = "every citation as CSL-JSON (Zotero, Pandoc, citeproc)"
 CSL_TYPE = {"guideline": "report", "protocol": "article-journal", "expert_consensus": "report"}
 
 
