@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 import claimledger
+from conftest import DATA
 from claimledger.cli import main
 from claimledger.render.checks import draft_html
 from claimledger.render.explorer import site_data
@@ -160,4 +161,54 @@ def test_draft_html_in_headless_chromium(browser, mini, tmp_path):
     assert "No studies were found that test this" in note.text_content() and "no evidence found" in note.text_content()
     assert page.locator("img").count() == 0 and page.locator("script").count() == 0
     page.screenshot(path=str(tmp_path / "draft.png"), full_page=True)
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_explorer_search_ranks_claims_as_check_does(browser, repo_ledger, tmp_path):
+    """The explorer's JavaScript matcher finds, for the same words, the claims the Python matcher finds, in order."""
+    import csv
+
+    from claimledger.writers.checker import POSSIBLE
+    from claimledger.writers.match import ClaimIndex
+
+    ledger = claimledger.load(repo_ledger)
+    path = write_site(ledger, tmp_path / "explorer")
+    page, problems = _open(browser, path)
+    with open(DATA / "writers" / "dev" / "sentences.csv", encoding="utf-8") as f:
+        queries = [r["sentence"] for r in csv.DictReader(f)]
+    queries += ["nerve regrow", "endorphins", "swelling on the nerve", "painkillers wear off", "is acupuncture safe?",
+                "desensitise", "grow back", "qi", "zzzz no such words"]
+    index = ClaimIndex.from_ledger(ledger)
+    expected = [index.find(q, POSSIBLE, 10) for q in queries]
+    found = page.evaluate("""(queries) => {
+        const data = JSON.parse(document.getElementById("ledger-data").textContent);
+        const m = new ClaimMatcher(data.index, data.index_claims);
+        return queries.map(q => m.find(q, data.possible, 10));
+    }""", queries)
+    differ = [(q, e, f) for q, e, f in zip(queries, expected, found) if e != f]
+    assert differ == [] and sum(bool(e) for e in expected) > len(queries) // 2
+    page.fill("#q", "nerve regrow")
+    first = page.locator("details.card:not([hidden])").first
+    assert first.get_attribute("data-claim") == "sciatic-nerve-regeneration"
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_explorer_stemmer_is_the_snowball_stemmer(browser, repo_ledger, tmp_path):
+    """templates/stemmer.js stems every word of the ledger, and its inflections, as the snowballstemmer package does."""
+    import snowballstemmer
+
+    words = set()
+    for path in [*(repo_ledger / "documents").glob("*.txt"), *(repo_ledger / "evidence").glob("*.csv"), repo_ledger / "claims.csv"]:
+        words |= set(re.findall(r"[a-z]+", path.read_text(encoding="utf-8").lower()))
+    suffixes = ["s", "es", "ed", "ing", "ingly", "edly", "er", "ly", "ation", "ational", "ment", "ive", "ity", "ness", "fulness",
+                "ously", "ization", "ical", "ically", "able", "ible", "ance", "ence", "ies", "ied", "eed", "li", "bli", "ogi", "'s"]
+    words = sorted(words | {w + s for w in words for s in suffixes} | {"skis", "dying", "inning", "succeed", "news", "past", "sky"})
+    stem = snowballstemmer.stemmer("english").stemWord
+    path = write_site(claimledger.load(repo_ledger), tmp_path / "explorer")
+    page, problems = _open(browser, path)
+    found = page.evaluate("(words) => words.map(w => snowballEnglish(w))", words)
+    differ = [(w, stem(w), f) for w, f in zip(words, found) if stem(w) != f]
+    assert len(words) > 20_000 and differ == []
     assert problems == []

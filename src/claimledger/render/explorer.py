@@ -20,6 +20,8 @@ from ..citations import citation_link, format_citation
 from ..files import write_atomic
 from ..grading.verdicts import VERDICT_TABLE
 from ..templating import render, static
+from ..writers.checker import POSSIBLE
+from ..writers.match import ClaimIndex
 from ..writers.reports import ClaimReports
 
 
@@ -30,6 +32,7 @@ def _s(value) -> str:
 def site_data(ledger, reports: ClaimReports | None = None) -> dict:
     """Everything the page shows, as plain JSON-ready data."""
     reports = reports or ClaimReports(ledger)
+    index = ClaimIndex.from_ledger(ledger)
     docs = ledger.documents
     doc_label = {}
     for d in docs.itertuples(index=False):
@@ -71,12 +74,13 @@ def site_data(ledger, reports: ClaimReports | None = None) -> dict:
         "documents": [{"id": k, "label": v} for k, v in doc_label.items()],
         "verdicts": [{"id": v.verdict.value, "label": v.label, "colour": v.colour, "text": v.text_colour} for v in VERDICT_TABLE],
         "categories": sorted({c["category"] for c in claims}),
+        "index": index.portable(), "index_claims": index.claim_ids, "possible": POSSIBLE,
     }
 
 
 def explorer_html(data: dict) -> str:
     """The explorer page for :func:`site_data`'s data (template ``explorer.html.j2``)."""
-    return render("explorer.html.j2", data=data, css=static("explorer.css"), js=static("explorer.js"))
+    return render("explorer.html.j2", data=data, css=static("explorer.css"), js=static("explorer.js"), matcher=static("stemmer.js") + static("matcher.js"))
 
 
 def write_explorer(ledger, out_dir: str | Path, reports: ClaimReports | None = None) -> Path:

@@ -67,8 +67,6 @@
     });
     b.appendChild(ul);
     d.appendChild(b);
-    c._hay = [c.id, c.statement, c.category].concat(
-      c.quotes.map(function (m) { return m.quote; })).join(" ").toLowerCase();
     c._node = d;
     return d;
   }
@@ -78,20 +76,31 @@
   var empty = el("p", {"class": "empty", id: "empty"}, "No claim matches these filters.");
   list.appendChild(empty);
 
+  // The search box runs claimledger's own claim matcher (matcher.js), so a query finds here what
+  // `claimledger check` finds for the same words: the claims it matches, best first.
+  var matcher = new ClaimMatcher(data.index, data.index_claims);
+  var byId = {};
+  data.claims.forEach(function (c) { byId[c.id] = c; });
+
   function apply() {
-    // Light stemming so that "regenerate" finds "regeneration" and "releases" finds "release".
-    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean).map(function (w) {
-      var stem = w.replace(/(ations|ation|ions|ion|ings|ing|ed|es|e|s|ly)$/, "");
-      return stem.length >= 4 ? stem : w;
-    });
+    var text = q.value.trim();
+    var order = text ? matcher.find(text, data.possible, data.claims.length) : data.claims.map(function (c) { return c.id; });
+    var rank = {};
+    order.forEach(function (id, i) { rank[id] = i; });
     var shown = 0;
     data.claims.forEach(function (c) {
-      var ok = (!fv.value || c.verdict === fv.value) && (!fc.value || c.category === fc.value) &&
-        (!fd.value || c.documents.indexOf(fd.value) >= 0) &&
-        words.every(function (w) { return c._hay.indexOf(w) >= 0; });
+      var ok = (rank[c.id] !== undefined) && (!fv.value || c.verdict === fv.value) && (!fc.value || c.category === fc.value) &&
+        (!fd.value || c.documents.indexOf(fd.value) >= 0);
       c._node.hidden = !ok;
       if (ok) shown++;
     });
+    // Put the found claims first, best first, moving nodes only when the order changes (moving a node under the
+    // pointer would swallow a click on it).
+    var current = Array.prototype.map.call(list.children, function (n) { return n.getAttribute("data-claim"); });
+    var wanted = order.filter(function (id) { return byId[id]; });
+    if (wanted.some(function (id, i) { return current[i] !== id; })) {
+      wanted.forEach(function (id) { list.insertBefore(byId[id]._node, list.children[wanted.indexOf(id)] || empty); });
+    }
     empty.hidden = shown > 0;
     document.getElementById("count").textContent = shown + " of " + data.claims.length + " claims";
   }

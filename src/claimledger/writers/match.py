@@ -341,6 +341,17 @@ class ClaimIndex:
                 "about_subject": [sorted(s) for s in self.about_subject]}
         return data, {name: getattr(self, name) for name in self.ARRAYS}
 
+    def portable(self) -> dict:
+        """The index for the explorer's JavaScript (``templates/matcher.js``, with the same Snowball stemmer in
+        ``templates/stemmer.js``): its arrays, the synonym phrase table, stop words and spelling table."""
+        an = self.analyzer
+        return {"terms": sorted(self.vocabulary, key=self.vocabulary.get), "idf": self.idf.tolist(), "unseen_idf": self.unseen_idf,
+                "post_ptr": self.post_ptr.tolist(), "post_unit": self.post_unit.tolist(),
+                "post_weight": self.post_weight.astype(float).tolist(), "unit_claim": self.unit_claim.tolist(),
+                "topical": self.topical.astype(int).tolist(), "is_statement": self.is_statement.astype(int).tolist(),
+                "phrases": {" ".join(k): v for k, v in an.phrases.items()}, "max_phrase": an.max_phrase,
+                "stopwords": sorted(an.stopwords), "spelling": _SPELLING, "min_terms": MIN_TERMS}
+
     @classmethod
     def from_state(cls, data: dict, arrays) -> ClaimIndex:
         """An index rebuilt from :meth:`state` without re-analysing any text."""
@@ -439,6 +450,24 @@ class ClaimIndex:
             match = Match(self.claim_ids[c], round(float(h.score[ok][k]), 4), self.unit_text[u], self.unit_source[u])
             out.append(Candidate(match, float(cover[g]), float(explain[g]), int(topical[g]), self.makes(c, h.terms)))
         return out
+
+    def find(self, text: str, threshold: float, top: int = 10) -> list[str]:
+        """The claims a search-box query finds, best first (the explorer runs the same steps in JavaScript).
+
+        A query of two or more words is scored as ``claimledger check`` scores a sentence, down to ``threshold``; a
+        one-word query finds the claims whose wordings use the word, most weighty first.
+        """
+        known = [t for t in dict.fromkeys(self.analyzer.terms(text)) if t in self.vocabulary]
+        if len(known) >= MIN_TERMS:
+            return [m.claim_id for m in self.candidates(text, threshold, top)]
+        if not known:
+            return []
+        col = self.vocabulary[known[0]]
+        units = self.post_unit[self.post_ptr[col]:self.post_ptr[col + 1]]
+        weights = self.post_weight[self.post_ptr[col]:self.post_ptr[col + 1]].astype(float)
+        order = np.lexsort((units, -np.round(weights, 6)))
+        found = dict.fromkeys(self.claim_ids[self.unit_claim[u]] for u in units[order].tolist())
+        return list(found)[:top]
 
     def search_many(self, texts: Sequence[str], top: int = 3, threshold: float = DEFAULT_THRESHOLD) -> list[list[Match]]:
         """The best claims for each text, best first; only those scoring at least ``threshold``."""
