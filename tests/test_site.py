@@ -9,13 +9,13 @@ import shutil
 import pytest
 
 import claimledger
-from conftest import DATA
 from claimledger.cli import main
 from claimledger.render.checks import draft_html
 from claimledger.render.explorer import site_data
 from claimledger.render.explorer import write_explorer as write_site
 from claimledger.templating import script_json as embed_json
 from claimledger.writers import Checker
+from conftest import DATA
 
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run"]
