@@ -10,7 +10,6 @@ import pytest
 
 from claimledger.grading.verdicts import VERDICT_TABLE, VERDICTS
 from claimledger.problems import CODES
-
 from conftest import REPO
 
 SRC = REPO / "src" / "claimledger"
@@ -85,7 +84,7 @@ def test_the_cycle_finder_finds_a_cycle():
 
 
 LAYERS = ["claimledger.problems", "claimledger.files", "claimledger.citations", "claimledger.templating", "claimledger.grading",
-          "claimledger.ledger", "claimledger.writers", "claimledger.render", "claimledger.resolve", "claimledger.build",
+          "claimledger.ledger", "claimledger.writers", "claimledger.render", "claimledger.resolve", "claimledger.search", "claimledger.build",
           "claimledger.cli"]
 
 

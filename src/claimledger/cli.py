@@ -189,6 +189,61 @@ def cmd_export(args) -> int:
     return 0
 
 
+# ---- from question to evidence (issue 10; docs/workflow.md) -------------------------------------------------------
+
+def _online_config(args):
+    from .resolve import Config
+    config = Config.from_env(email=getattr(args, "email", None))
+    if not config.email:
+        _say("claimledger: no contact email; NCBI and Crossref ask for one. Fix: pass --email you@example.org or set $CLAIMLEDGER_EMAIL.")
+    return config
+
+
+def cmd_search(args) -> int:
+    from .search import SOURCES, SearchPlan, run_search
+    plan = SearchPlan(args.claim_id, args.query, args.source, args.datetype, args.mindate, args.maxdate, args.max)
+    out = run_search(args.root, plan, online=args.online, config=_online_config(args) if args.online else None)
+    label = SOURCES[plan.source].LABEL
+    if not out.written:
+        print(f"offline: nothing was searched and nothing was written. The query is ready for {label}: {plan.query}")
+        print(f"next: claimledger search {plan.claim_id} \"{plan.query}\" --source {plan.source} --online")
+        return 0
+    row, res = out.search_row, out.result
+    print(f"{row['search_id']}: {label} reports {row['hits'] or 'no count'} hit(s) for {row['query']!r}"
+          + (f" [{row['filters']}]" if row["filters"] else "") + f"; retrieved {row['retrieved']}.")
+    if row["translation"]:
+        print(f"  PubMed's translation: {row['translation']}")
+    for note in res.notes:
+        print(f"  note: {note}")
+    print(f"  {len(out.added)} new candidate(s) for {plan.claim_id} in evidence/screening.csv; "
+          f"{out.already_screened} already screened for this claim, {out.already_cited} already cited.")
+    if out.added:
+        print(f"next: claimledger screen --claim {plan.claim_id} --root {args.root}")
+    return 0
+
+
+def _add_evidence_commands(sub) -> None:
+    from .search.run import DATETYPES
+    from .search.sources import SOURCES
+    p = _root(sub.add_parser("search", help="run a logged search on PubMed or Europe PMC and queue new records for screening",
+                             description="Run QUERY on PubMed (E-utilities esearch + esummary) or Europe PMC (REST search) and log it "
+                                         "in evidence/searches.csv: the query as sent, the database's translation, date limits, hits, "
+                                         "records retrieved, UTC time and a SHA-256 of the ids. Records new for the claim (not screened "
+                                         "for it, not cited) go to evidence/screening.csv. Offline (no --online) nothing is searched "
+                                         "and nothing is written."))
+    p.add_argument("claim_id", metavar="CLAIM_ID", help="the claim the search is for")
+    p.add_argument("query", metavar="QUERY", help="the query, in the database's own syntax (in quotes)")
+    p.add_argument("--source", choices=list(SOURCES), default="pubmed", help="database to search (default: pubmed)")
+    p.add_argument("--mindate", metavar="D", help="earliest date, YYYY[/MM[/DD]] (pins the search so it can be repeated)")
+    p.add_argument("--maxdate", metavar="D", help="latest date, YYYY[/MM[/DD]]")
+    p.add_argument("--datetype", choices=list(DATETYPES), default="pdat",
+                   help="which date the limits apply to: pdat (publication) or edat (entry into the database); default pdat")
+    p.add_argument("--max", type=int, default=1000, metavar="N", help="retrieve at most N records (default 1000; PubMed serves 10,000 at most)")
+    p.add_argument("--online", action="store_true", help="really search (without it nothing is sent and nothing written)")
+    p.add_argument("--email", default=None, help="contact address for NCBI (default: $CLAIMLEDGER_EMAIL)")
+    p.set_defaults(func=cmd_search)
+
+
 def _add_writer_commands(sub) -> None:
     p = _root(sub.add_parser("check", help="check a sentence or a draft against the ledger's claims and evidence",
                              description="Find the ledger claims a sentence (or every sentence of a Markdown or text draft) makes, "
@@ -292,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fill", action="store_true", help="write missing DOIs/PMIDs that PubMed and Crossref agree on into evidence/citations.csv")
     p.set_defaults(func=cmd_resolve)
     _add_writer_commands(sub)
+    _add_evidence_commands(sub)
     return parser
 
 
