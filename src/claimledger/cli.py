@@ -222,6 +222,118 @@ def cmd_search(args) -> int:
     return 0
 
 
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip().lower()
+    except EOFError:
+        return "q"
+
+
+def _ask_reason(allowed) -> str | None:
+    for n, r in enumerate(allowed, 1):
+        print(f"  {n}. {r.replace('_', ' ')}")
+    while True:
+        answer = _ask(f"reason (1-{len(allowed)}, or b to go back): ")
+        if answer in ("b", "q"):
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(allowed):
+            return allowed[int(answer) - 1]
+        if answer.replace(" ", "_") in allowed:
+            return answer.replace(" ", "_")
+        print(f"  type a number from 1 to {len(allowed)}.")
+
+
+def _screen_one(args, cand, n: int, total: int, allowed) -> str:
+    """Show one candidate and record the answer: 'decided', 'skipped' or 'quit'."""
+    from .search.screening import decide
+    r = cand.row
+    print(f"\n[{n}/{total}] {r['claim_id']}  {r['record_id']}" + (f"  (now: {r['decision']} {r['reason']})".rstrip() if r["decision"] else ""))
+    print(f"  {r['title'] or '(no title)'}")
+    print(f"  {r['authors'] or ''} {r['year']} {r['journal']}".rstrip())
+    print(f"  {cand.link}")
+    while True:
+        answer = _ask("[i]nclude, [e]xclude, [s]kip, [q]uit: ")
+        if answer in ("q", "s"):
+            return "quit" if answer == "q" else "skipped"
+        if answer in ("i", "e"):
+            reason = _ask_reason(allowed) if answer == "e" else ""
+            if reason is None:
+                continue
+            row = decide(args.root, r["claim_id"], r["record_id"], "include" if answer == "i" else "exclude", reason, by=args.by)
+            print(f"  recorded: {row['decision']}" + (f" ({reason.replace('_', ' ')})" if reason else "") + f" by {row['screened_by']}")
+            return "decided"
+        print("  type i, e, s or q.")
+
+
+def cmd_screen(args) -> int:
+    from .search.screening import candidates, problems, reasons, screener
+    found = problems(args.root)
+    for p in sorted(found, key=lambda p: (p.line or 0, p.column)):
+        print(p.format())
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        print(f"{len(errors)} error(s) in evidence/screening.csv: fix them (by hand or in a notebook), then screen again.")
+        return 1
+    waiting = candidates(args.root, args.claim, redo=args.redo)
+    if args.check:
+        print(f"ok: decisions in evidence/screening.csv are valid; {len(candidates(args.root, args.claim))} candidate(s) wait for a decision.")
+        return 0
+    if not waiting:
+        print("nothing waits for a decision" + (f" for {args.claim}." if args.claim else "."))
+        return 0
+    screener(args.by)
+    allowed = reasons(args.root)
+    done = {"decided": 0, "skipped": 0}
+    for n, cand in enumerate(waiting, 1):
+        outcome = _screen_one(args, cand, n, len(waiting), allowed)
+        if outcome == "quit":
+            break
+        done[outcome] += 1
+    left = len(candidates(args.root, args.claim))
+    print(f"\n{done['decided']} decision(s) written, {done['skipped']} skipped; {left} candidate(s) still wait.")
+    return 0
+
+
+def cmd_cite(args) -> int:
+    from .search.cite import cite
+    hand = {"title": args.title, "first_author": args.first_author, "authors": args.authors, "year": args.year, "journal": args.journal}
+    out = cite(args.root, args.id, online=args.online, config=_online_config(args) if args.online else None, design=args.design,
+               citation_id=args.citation_id, hand=hand)
+    if out.existing:
+        print(f"{args.id} is cited already as {out.existing}; nothing was written.")
+        return 0
+    row = out.row
+    print(f"added {row['citation_id']}: {row['first_author']} {row['year']}, {row['title']} ({row['design']}).")
+    for note in out.notes:
+        print(f"  note: {note}")
+    if out.verified:
+        print(f"  verified from the record at {row['verified_source']} (fetched {row['verified_on']}).")
+    else:
+        print("  unverified: it does not count towards any verdict until you check it in a real record and fill verified_source "
+              "and verified_on, or `claimledger resolve --online --fill` confirms it.")
+    print(f"next: add a row to evidence/links.csv for each claim it bears on (claim_id, citation_id {row['citation_id']}, stance, "
+          "directness, certainty, certainty_basis, finding), then claimledger validate.")
+    return 0
+
+
+def cmd_import_refs(args) -> int:
+    from .search.refs import import_refs
+    out = import_refs(args.root, args.file, design=args.design, dry_run=args.dry_run)
+    for line in out.skipped:
+        print(f"skipped: {line}")
+    if out.problems:
+        for p in out.problems:
+            print(p.format())
+        print(f"{len(out.problems)} problem(s) in {args.file}: nothing was written. Fix them and import again.")
+        return 1
+    verb = "would add" if args.dry_run else "added"
+    print(f"{verb} {len(out.added)} unverified citation(s) to evidence/citations.csv"
+          + (f": {', '.join(r['citation_id'] for r in out.added)}." if out.added else "."))
+    if out.added and not args.dry_run:
+        print("next: check each in a real record (or claimledger resolve --online --fill), then link it to its claims in evidence/links.csv.")
+    return 0
+
+
 def _add_evidence_commands(sub) -> None:
     from .search.run import DATETYPES
     from .search.sources import SOURCES
@@ -242,6 +354,43 @@ def _add_evidence_commands(sub) -> None:
     p.add_argument("--online", action="store_true", help="really search (without it nothing is sent and nothing written)")
     p.add_argument("--email", default=None, help="contact address for NCBI (default: $CLAIMLEDGER_EMAIL)")
     p.set_defaults(func=cmd_search)
+
+    p = _root(sub.add_parser("screen", help="decide include/exclude for candidate records, one at a time",
+                             description="Show each undecided candidate of evidence/screening.csv (title, authors, year, journal, "
+                                         "link) and record include, or exclude with a reason from the ledger's list (the "
+                                         "screening.reason enum in datapackage.json). Each decision is written at once, atomically. "
+                                         "Decisions made by hand are validated first; --redo goes through decided ones to change them."))
+    p.add_argument("--claim", metavar="CLAIM_ID", help="only this claim's candidates")
+    p.add_argument("--by", metavar="NAME", help="who is screening (default: $CLAIMLEDGER_SCREENER or the login name)")
+    p.add_argument("--redo", action="store_true", help="also show decided candidates, to change their decision")
+    p.add_argument("--check", action="store_true", help="only validate the decisions and count what waits")
+    p.set_defaults(func=cmd_screen)
+
+    p = _root(sub.add_parser("cite", help="add a citation by PMID or DOI from its record",
+                             description="Add ID (a PMID or DOI, usually an included candidate) to evidence/citations.csv with a readable "
+                                         "citation_id, from the resolver's cached record (--online fetches it from PubMed and Crossref): "
+                                         "then it is verified. Without a record it starts from the screening candidate or from values "
+                                         "given by hand, and is marked unverified until checked."))
+    p.add_argument("id", metavar="ID", help="PMID (digits) or DOI (10.xxxx/...)")
+    p.add_argument("--online", action="store_true", help="fetch the record from PubMed and Crossref first")
+    p.add_argument("--design", help="study design (default: from PubMed's publication type, where it is unambiguous)")
+    p.add_argument("--citation-id", help="the id to use (default: <surname><year>-<title words>)")
+    p.add_argument("--title", help="by hand, when there is no record")
+    p.add_argument("--first-author", help="by hand: first author's surname")
+    p.add_argument("--authors", help="by hand: 'Surname AB; Surname CD'")
+    p.add_argument("--year", help="by hand: year of publication")
+    p.add_argument("--journal", help="by hand: journal")
+    p.add_argument("--email", default=None, help="contact address for the APIs (default: $CLAIMLEDGER_EMAIL)")
+    p.set_defaults(func=cmd_cite)
+
+    p = _root(sub.add_parser("import-refs", help="import BibTeX, RIS or CSL-JSON references as unverified citations",
+                             description="Read FILE (.bib BibTeX, .ris RIS, .json CSL-JSON, as Zotero and other reference managers "
+                                         "export them) and add each reference to evidence/citations.csv, unverified. References the "
+                                         "ledger cites already (same DOI or PMID) are skipped. Any problem: nothing is written."))
+    p.add_argument("file", metavar="FILE", help="the reference file")
+    p.add_argument("--design", help="design for entries whose type does not name one (e.g. rct)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
+    p.set_defaults(func=cmd_import_refs)
 
 
 def _add_writer_commands(sub) -> None:

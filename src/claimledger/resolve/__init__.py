@@ -125,12 +125,28 @@ def resolve_citations(root: str | Path = ".", online: bool = False, only=None, c
                            "delete the file and run `claimledger resolve --online` to fetch it again.", severity="warning"))
     if fill:
         index = {cid: i for i, cid in enumerate(frame["citation_id"])}
-        todo = {index[r.citation_id]: r.fills for r in results if r.fills}
+        confirm = confirmations(frame, results)
+        todo = {index[r.citation_id]: {**r.fills, **confirm.get(r.citation_id, {})} for r in results if r.fills or r.citation_id in confirm}
         if todo:
             report.add(*write_fills(root, raw, todo))
             report.problems = [p for p in report.problems if p.code != "suggested-fill"]
     report.counts = {"citations": len(results)}
     return Resolution(results, report, online, stats)
+
+
+def confirmations(frame: pd.DataFrame, results: list[CitationResult]) -> dict[str, dict[str, str]]:
+    """verified_source and verified_on for unverified citations whose records all agree with them (status resolved):
+    the PubMed record when PubMed answered for the PMID, else the DOI's record at Crossref."""
+    rows = frame.set_index("citation_id", drop=False)
+    out = {}
+    for r in results:
+        if r.status != "resolved" or "verified_source" not in rows.columns or rows.at[r.citation_id, "verified_source"].strip():
+            continue
+        pmid, doi = rows.at[r.citation_id, "pmid"].strip(), rows.at[r.citation_id, "doi"].strip()
+        url = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid and "pubmed" in r.sources else f"https://doi.org/{doi}" if doi else ""
+        if url and r.checked_on:
+            out[r.citation_id] = {"verified_source": url, "verified_on": r.checked_on}
+    return out
 
 
 def citation_status(root: str | Path = ".") -> pd.DataFrame:
