@@ -53,7 +53,8 @@ class FakeDatabases:
         self.requests: list[tuple[str, dict]] = []
         self.drift = 0
         """Extra records PubMed 'gains' after the first page (count drift while paging)."""
-        self.handlers = {"/eutils/esearch.fcgi": self.esearch, "/eutils/esummary.fcgi": self.esummary, "/epmc/search": self.europepmc}
+        self.handlers = {"/eutils/esearch.fcgi": self.esearch, "/eutils/esummary.fcgi": self.esummary, "/epmc/search": self.europepmc,
+                         "/crossref/works": self.crossref}
         for path in self.handlers:
             server.expect_request(path).respond_with_handler(lambda request, path=path: self._log(path, request))
 
@@ -63,6 +64,7 @@ class FakeDatabases:
 
     def config(self, **overrides) -> Config:
         values = {"email": "tests@example.org", "ncbi_url": self.server.url_for("/eutils"), "europepmc_url": self.server.url_for("/epmc"),
+                  "crossref_url": self.server.url_for("/crossref"),
                   "rates": FAST, "backoff": 0.001, "retries": 1, "read_timeout": 5}
         values.update(overrides)
         return Config(**values)
@@ -78,9 +80,15 @@ class FakeDatabases:
     def json(body, status: int = 200) -> Response:
         return Response(json.dumps(body), status=status, content_type="application/json")
 
-    def matches(self, query: str, mindate: str = "", maxdate: str = "", pubmed: bool = True) -> list[dict]:
+    def matches(self, query: str, mindate: str = "", maxdate: str = "", pubmed: bool = True, datetype: str = "pdat") -> list[dict]:
         lo, hi = (mindate or "0")[:4], (maxdate or "9999")[:4]
-        return [r for r in self.corpus if query in r["queries"] and lo <= r["year"] <= hi and not (pubmed and r.get("europepmc_only"))]
+        when = (lambda r: r.get("entered", "2000")) if datetype == "edat" else (lambda r: r["year"])
+        return [r for r in self.corpus if query in r["queries"] and lo <= when(r) <= hi and not (pubmed and r.get("europepmc_only"))]
+
+    def crossref(self, request: Request) -> Response:
+        return self.json({"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
+                          "message": {"facets": {}, "total-results": 0, "items": [], "items-per-page": int(request.args["rows"]),
+                                      "query": {"start-index": 0, "search-terms": None}}})
 
     def esearch(self, request: Request) -> Response:
         v = request.values
@@ -89,7 +97,7 @@ class FakeDatabases:
         if v["term"] == "huge":
             ids = [str(80000000 + i) for i in range(25_000)]
         else:
-            ids = [r["pmid"] for r in self.matches(v["term"], v.get("mindate", ""), v.get("maxdate", ""))]
+            ids = [r["pmid"] for r in self.matches(v["term"], v.get("mindate", ""), v.get("maxdate", ""), datetype=v.get("datetype", "pdat"))]
         start, size = int(v.get("retstart", 0)), int(v.get("retmax", 20))
         if start > 0 and self.drift:
             ids = ids + [str(89000000 + i) for i in range(self.drift)]
@@ -301,3 +309,35 @@ def test_rows_that_do_not_fit_the_schema_are_refused(mini, dbs):
     with pytest.raises(SearchError, match="do not fit the schema, so nothing was written"):
         run_search(mini, SearchPlan(CLAIM, QUERY), online=True, config=dbs.config())
     assert _files(mini) == before
+
+
+def test_recheck_reruns_each_logged_search_since_its_last_run(mini, dbs, capsys):
+    import datetime as dt
+
+    from claimledger.search.recheck import recheck
+    run_search(mini, SearchPlan(CLAIM, QUERY, maxdate="2017"), online=True, config=dbs.config())
+    dbs.corpus.append({"pmid": "90000099", "doi": "10.5555/new", "title": "Cranberry news", "year": "2099", "entered": "2099",
+                       "journal": "Test J", "pubtype": ["Journal Article"], "queries": [QUERY]})
+    dbs.requests.clear()
+    out = recheck(mini, online=True, config=dbs.config(), today=dt.date(2099, 12, 31))
+    row = _rows(mini, "searches")[-1]
+    assert (row["search_id"], row["rerun_of"], row["hits"], row["retrieved"]) == ("s5", "s4", "1", "1")
+    assert row["filters"] == f"datetype=edat; mindate={_rows(mini, 'searches')[-2]['searched_on'].replace('-', '/')}; maxdate=2099/12/31"
+    assert [r["record_id"] for r in out.runs[0].added] == ["pmid:90000099"]
+    assert (out.new, out.waiting) == ({CLAIM: 1}, {CLAIM: 4})
+    assert out.citation_counts  # citation status was refreshed from the (local) APIs
+    again = recheck(mini, online=True, config=dbs.config(), today=dt.date(2099, 12, 31))
+    assert [r.root_id for r in again.reruns] == ["s4"] and again.runs[0].added == [] and again.runs[0].already_screened == 1
+    assert _rows(mini, "searches")[-1]["rerun_of"] == "s4"
+
+
+def test_recheck_offline_lists_what_is_due_and_searches_nothing(mini, dbs, capsys):
+    run_search(mini, SearchPlan(CLAIM, QUERY, maxdate="2017"), online=True, config=dbs.config())
+    dbs.requests.clear()
+    before = _files(mini)
+    assert main(["recheck", "--root", str(mini)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "offline: nothing was searched and nothing was written. 1 logged database search(es) are due:"
+    assert out[1].startswith("  s4 endorphin-release: pubmed 'cranberry AND uti', records entered ")
+    assert out[2] == "endorphin-release: 3 candidate(s) wait for screening."
+    assert dbs.requests == [] and _files(mini) == before

@@ -334,6 +334,29 @@ def cmd_import_refs(args) -> int:
     return 0
 
 
+def cmd_recheck(args) -> int:
+    from .search.recheck import recheck
+    out = recheck(args.root, args.claim, online=args.online, config=_online_config(args) if args.online else None)
+    if not out.online:
+        print(f"offline: nothing was searched and nothing was written. {len(out.reruns)} logged database search(es) are due:")
+        for r in out.reruns:
+            p = r.plan
+            print(f"  {r.root_id} {p.claim_id}: {p.source} {p.query!r}, records entered {p.mindate} to {p.maxdate}")
+    for run in out.runs:
+        row = run.search_row
+        print(f"{row['search_id']} (re-run of {row['rerun_of']}) {row['claim_id']}: {row['hits']} hit(s) [{row['filters']}], "
+              f"{len(run.added)} new candidate(s).")
+    for claim, n in sorted(out.waiting.items()):
+        print(f"{claim}: {n} candidate(s) wait for screening" + (f" ({out.new[claim]} new)" if out.new.get(claim) else "") + ".")
+    if not out.waiting:
+        print("no candidate waits for screening.")
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in out.citation_counts.items())
+    print(f"citations ({'refreshed online' if out.online else 'from the cache'}): {counts or 'none'}.")
+    for p in out.citation_problems:
+        print(p.format())
+    return 1 if any(p.severity == "error" for p in out.citation_problems) else 0
+
+
 def _add_evidence_commands(sub) -> None:
     from .search.run import DATETYPES
     from .search.sources import SOURCES
@@ -391,6 +414,16 @@ def _add_evidence_commands(sub) -> None:
     p.add_argument("--design", help="design for entries whose type does not name one (e.g. rct)")
     p.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
     p.set_defaults(func=cmd_import_refs)
+
+    p = _root(sub.add_parser("recheck", help="re-run logged database searches over the dates since they last ran; refresh citation status",
+                             description="Re-run every search logged by claimledger search (PubMed, Europe PMC) for records that entered "
+                                         "the database since its last run (datetype=edat), log each re-run with rerun_of, add only new "
+                                         "records to screening, and report per claim how many candidates wait. Then refresh the "
+                                         "citations' status (retractions, corrections). Offline: lists what is due, searches nothing."))
+    p.add_argument("--claim", metavar="CLAIM_ID", help="only this claim's searches")
+    p.add_argument("--online", action="store_true", help="really re-run the searches and refresh the citation records")
+    p.add_argument("--email", default=None, help="contact address for the APIs (default: $CLAIMLEDGER_EMAIL)")
+    p.set_defaults(func=cmd_recheck)
 
 
 def _add_writer_commands(sub) -> None:
