@@ -93,7 +93,8 @@ def cmd_resolve(args) -> int:
     if config is not None and not config.email:
         _say("claimledger resolve: no contact email, so Crossref's public pool (1 list request per second) is used. "
              "Fix: pass --email you@example.org or set $CLAIMLEDGER_EMAIL.")
-    res = resolve_citations(args.root, online=args.online, only=args.only, config=config, fill=args.fill)
+    res = resolve_citations(args.root, online=args.online, only=args.only, config=config, fill=args.fill,
+                            retraction_watch=args.retraction_watch)
     sys.stdout.write(FORMATS[args.format](res))
     return 0 if res.report.ok else 1
 
@@ -526,7 +527,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="ID", default=None, help="only these citation_ids")
     p.add_argument("--format", choices=list(RESOLVE_FORMATS), default="text", help="output format (default: text)")
     p.add_argument("--email", default=None, help="contact address for the APIs' polite pools (default: $CLAIMLEDGER_EMAIL)")
-    p.add_argument("--fill", action="store_true", help="write missing DOIs/PMIDs that PubMed and Crossref agree on into evidence/citations.csv")
+    p.add_argument("--fill", action="store_true", help="write missing DOIs/PMIDs that PubMed and Crossref agree on into evidence/citations.csv "
+                   "(and confirm unverified citations whose records agree)")
+    p.add_argument("--retraction-watch", metavar="FILE", help="also check every DOI and PMID against this local copy of the Retraction "
+                   "Watch CSV (offline)")
     p.set_defaults(func=cmd_resolve)
     _add_writer_commands(sub)
     _add_evidence_commands(sub)
