@@ -10,15 +10,15 @@ HEADER = ("Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,
           "RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature,Reason,Paywalled,Notes,")
 ROWS = [
     # tu2024 by DOI (upper case in the file): an expression of concern, then a retraction
-    '501,"Acupuncture vs Sham, a trial",(HSC) Medicine;,Univ,JAMA Intern Med,AMA,China,Tu JF,,Research Article;,3/4/2025 0:00,'
-    '10.1001/notice.1,0,10/14/2024 0:00,10.1001/JAMAINTERNMED.2024.5463,0,Expression of concern,+Concerns;,No,,',
-    "502,Acupuncture vs Sham,(HSC) Medicine;,Univ,JAMA Intern Med,AMA,China,Tu JF,,Research Article;,5/31/2025 0:00,"
-    "10.1001/notice.2,40000001,10/14/2024 0:00,10.1001/jamainternmed.2024.5463,39401008,Retraction,+Error in Data;,No,,",
+    ('501,"Acupuncture vs Sham, a trial",(HSC) Medicine;,Univ,JAMA Intern Med,AMA,China,Tu JF,,Research Article;,3/4/2025 0:00,'
+    '10.1001/notice.1,0,10/14/2024 0:00,10.1001/JAMAINTERNMED.2024.5463,0,Expression of concern,+Concerns;,No,,'),
+    ("502,Acupuncture vs Sham,(HSC) Medicine;,Univ,JAMA Intern Med,AMA,China,Tu JF,,Research Article;,5/31/2025 0:00,"
+    "10.1001/notice.2,40000001,10/14/2024 0:00,10.1001/jamainternmed.2024.5463,39401008,Retraction,+Error in Data;,No,,"),
     # haake2007 by PMID only (no DOI in the file): retracted, then reinstated
-    "503,GERAC,(HSC) Medicine;,Univ,Arch Intern Med,AMA,Germany,Haake M,,Clinical Study;,1/2/2010 0:00,unavailable,0,"
-    "9/24/2007 0:00,unavailable,17893311,Retraction,+Error;,No,,",
-    "504,GERAC,(HSC) Medicine;,Univ,Arch Intern Med,AMA,Germany,Haake M,,Clinical Study;,6/7/2011 0:00,unavailable,0,"
-    "9/24/2007 0:00,unavailable,17893311,Reinstatement,,No,,",
+    ("503,GERAC,(HSC) Medicine;,Univ,Arch Intern Med,AMA,Germany,Haake M,,Clinical Study;,1/2/2010 0:00,unavailable,0,"
+    "9/24/2007 0:00,unavailable,17893311,Retraction,+Error;,No,,"),
+    ("504,GERAC,(HSC) Medicine;,Univ,Arch Intern Med,AMA,Germany,Haake M,,Clinical Study;,6/7/2011 0:00,unavailable,0,"
+    "9/24/2007 0:00,unavailable,17893311,Reinstatement,,No,,"),
     # a paper the ledger does not cite
     "505,Other,(BLS) Biology;,Univ,J,P,US,X Y,,Research Article;,1/1/2020 0:00,10.1/n,0,1/1/2019 0:00,10.5555/other,0,Retraction,,No,,",
 ]
