@@ -358,6 +358,14 @@ def cmd_recheck(args) -> int:
     return 1 if any(p.severity == "error" for p in out.citation_problems) else 0
 
 
+def cmd_diff(args) -> int:
+    from .ledger.history import diff_revisions
+    from .render.changes import FORMATS
+    changes, before, after = diff_revisions(args.root, args.rev, args.rev2)
+    sys.stdout.write(FORMATS[args.format](changes, before, after))
+    return 0
+
+
 def _add_evidence_commands(sub) -> None:
     from .search.run import DATETYPES
     from .search.sources import SOURCES
@@ -425,6 +433,15 @@ def _add_evidence_commands(sub) -> None:
     p.add_argument("--online", action="store_true", help="really re-run the searches and refresh the citation records")
     p.add_argument("--email", default=None, help="contact address for the APIs (default: $CLAIMLEDGER_EMAIL)")
     p.set_defaults(func=cmd_recheck)
+
+    p = _root(sub.add_parser("diff", help="verdicts, certainties and deciding citations that differ between two git revisions",
+                             description="Grade the ledger at git revision REV and at REV2 (default: the working tree) and list every "
+                                         "claim whose verdict, certainty or deciding citations differ, each with its cause: which link, "
+                                         "citation, retraction, override or search changed. Text, Markdown (for a pull request) or JSON."))
+    p.add_argument("rev", metavar="REV", help="the earlier revision (e.g. HEAD~1, main, a commit)")
+    p.add_argument("rev2", metavar="REV2", nargs="?", help="the later revision (default: the working tree)")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_diff)
 
 
 def _add_writer_commands(sub) -> None:
