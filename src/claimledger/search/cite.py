@@ -70,7 +70,7 @@ def make_citation_id(first_author: str, year: str, title: str, taken: set[str]) 
     >>> make_citation_id("Tu", "2024", "Acupuncture vs Sham Acupuncture for Chronic Sciatica", set())
     'tu2024-acupuncture-sham-acupuncture'
     """
-    surname = re.sub(r"[^a-z]", "", _ascii(first_author.split()[0] if first_author.split() else "")) or "anon"
+    surname = re.sub(r"[^a-z]", "", _ascii(first_author)) or "anon"
     words = [w for w in re.findall(r"[a-z0-9]+", _ascii(title)) if w not in STOP][:3]
     base = "-".join([f"{surname}{year}"] + words)
     cid, n = base, 2
@@ -90,6 +90,16 @@ class Draft:
     """Notes for the user (the design inferred, a record not found...)."""
 
 
+def surname(name: str) -> str:
+    """The family name of a Vancouver-style name: 'Mohammed Abdul MI' -> 'Mohammed Abdul', 'Tu JF' -> 'Tu'.
+
+    >>> surname("Mohammed Abdul MI"), surname("Tu JF"), surname("National Institute for Health and Care Excellence")
+    ('Mohammed Abdul', 'Tu', 'National Institute for Health and Care Excellence')
+    """
+    m = re.fullmatch(r"(.+?)\s+[A-Z]{1,4}", name.strip())
+    return m.group(1) if m else name.strip()
+
+
 def _people(names: list[str]) -> str:
     return "; ".join(n for n in names if n)
 
@@ -98,12 +108,15 @@ def _from_pubmed(doc: dict) -> dict:
     from .pubmed import authors_of
     names = authors_of(doc)
     title = re.sub(r"</?(i|b|sub|sup|u|em|strong)>", "", clean_text(doc.get("title")))
-    return {"title": title.rstrip("."), "authors": names, "first_author": names.split(" ")[0] if names else "",
+    return {"title": title.rstrip("."), "authors": names, "first_author": surname(names.split("; ")[0]) if names else "",
             "year": clean_year(doc.get("pubdate")) or clean_year(doc.get("epubdate")), "journal": clean_text(doc.get("source")),
             "pubtypes": [p for p in doc.get("pubtype") or [] if isinstance(p, str)]}
 
 
 def _initials(given: str) -> str:
+    """'Jian-Feng' -> 'JF', 'J. F.' -> 'JF', 'CI' (initials already) -> 'CI'."""
+    if re.fullmatch(r"[A-Z]{1,4}", given.strip()):
+        return given.strip()
     return "".join(p[0].upper() for p in re.split(r"[\s.\-]+", given) if p)
 
 
@@ -144,7 +157,7 @@ def _from_screening(root: Path, kind: str, key: str) -> dict | None:
         return None
     row = hit.iloc[0].to_dict()
     names = row["authors"]
-    return {"title": row["title"], "authors": names, "first_author": names.split(" ")[0] if names else "", "year": row["year"],
+    return {"title": row["title"], "authors": names, "first_author": surname(names.split("; ")[0]) if names else "", "year": row["year"],
             "journal": row["journal"], "pmid": row["pmid"], "doi": row["doi"], "search_id": row["search_id"]}
 
 

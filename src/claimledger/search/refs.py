@@ -20,7 +20,7 @@ from pathlib import Path
 from ..ledger.edit import append_rows
 from ..ledger.schema import read_schema
 from ..problems import Problem
-from .cite import PUBTYPE_DESIGN, _existing, _initials, make_citation_id
+from .cite import PUBTYPE_DESIGN, _existing, _initials, make_citation_id, surname
 from .records import clean_doi, clean_pmid, clean_text, clean_year
 from .tables import SearchError, check_rows, raw_table
 
@@ -137,7 +137,7 @@ def _design(ref: Ref, given: str | None) -> str:
 
 
 def _row(ref: Ref, design: str, taken: set[str], day: str, name: str) -> dict:
-    first = ref.authors[0].split(" ")[0] if ref.authors else ""
+    first = surname(ref.authors[0]) if ref.authors else ""
     return {"citation_id": make_citation_id(first, ref.year, ref.title, taken) if ref.title and ref.year else "", "doi": ref.doi,
             "pmid": ref.pmid, "url": ref.url if re.fullmatch(r"https?://\S+", ref.url or "") else "", "title": ref.title,
             "first_author": first, "authors": "; ".join(ref.authors), "year": ref.year, "journal": ref.journal, "design": design,
