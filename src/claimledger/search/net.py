@@ -42,7 +42,7 @@ def deadline_seconds(value: float | None = None, environ=None) -> float:
     return seconds
 
 
-def within(seconds: float, work: Callable[[], T], stop: threading.Event, what: str) -> T:
+def within(seconds: float, work: Callable[[], T], stop: threading.Event, what: str, consequence: str = "nothing was written") -> T:
     """``work()``, or :class:`DeadlineExceeded` once ``seconds`` have passed (``stop`` is set then)."""
     box: dict = {}
 
@@ -59,7 +59,7 @@ def within(seconds: float, work: Callable[[], T], stop: threading.Event, what: s
     if thread.is_alive():
         stop.set()
         raise DeadlineExceeded(f"{what} did not finish within the deadline of {seconds:g} s "
-                               f"(stopped after {time.monotonic() - started:.1f} s); nothing was written. "
+                               f"(stopped after {time.monotonic() - started:.1f} s); {consequence}. "
                                "Fix: try again later, narrow the query, or raise $CLAIMLEDGER_DEADLINE.")
     if "error" in box:
         raise box["error"]

@@ -13,10 +13,12 @@ status is refreshed (retractions, corrections; from the cache offline).
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..resolve import Config, resolve_citations
+from .net import deadline_seconds, within
 from .run import SearchOutcome, SearchPlan, run_search
 from .screening import candidates
 from .sources import BY_LABEL
@@ -81,7 +83,12 @@ def recheck(root: str | Path, claim_id: str | None = None, online: bool = False,
             out.new[rerun.plan.claim_id] = out.new.get(rerun.plan.claim_id, 0) + len(run.added)
     for cand in candidates(root, claim_id):
         out.waiting[cand.row["claim_id"]] = out.waiting.get(cand.row["claim_id"], 0) + 1
-    resolution = resolve_citations(root, online=online, config=config if online else None)
+    if online:
+        stop = threading.Event()
+        resolution = within(deadline_seconds(deadline), lambda: resolve_citations(root, online=True, config=config, stop=stop), stop,
+                            "the citation refresh", "the re-runs were logged, but the citation status was not refreshed")
+    else:
+        resolution = resolve_citations(root)
     out.citation_counts = resolution.counts
     out.citation_problems = [p for p in resolution.report.problems if p.code in ("retracted", "expression-of-concern", "correction",
                                                                                 "reinstatement")]
