@@ -141,13 +141,16 @@ def _apply_retraction_watch(path, frame: pd.DataFrame, lines, file: str, results
     """Add what the Retraction Watch CSV records about the citations; a retraction makes the status ``retracted``."""
     from .retraction_watch import match_citations, problems_for, read_notices
     by_id = {r.citation_id: r for r in results}
+    confirmed: set[int] = set()
     for m in match_citations(read_notices(path), frame, lines):
         report.add(*problems_for(m, file, Path(path).name))
         r = by_id[m.citation_id]
         if m.retracted:
             r.status = "retracted"
             r.detail = "; ".join(x for x in (r.detail, "retraction per Retraction Watch") if x)
-            report.problems = [p for p in report.problems if not (p.code == "retraction-unconfirmed" and p.line == m.line)]
+            confirmed.add(m.line)
+    if confirmed:
+        report.problems = [p for p in report.problems if not (p.code == "retraction-unconfirmed" and p.line in confirmed)]
 
 
 def confirmations(frame: pd.DataFrame, results: list[CitationResult]) -> dict[str, dict[str, str]]:

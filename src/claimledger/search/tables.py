@@ -21,7 +21,7 @@ from ..ledger.edit import read_raw
 from ..ledger.read import BOM, RawTable
 from ..ledger.schema import Table
 from ..ledger.validate import check_fields
-from ..problems import EvidenceError, Problem
+from ..problems import EvidenceError, Problem, SchemaError
 
 
 class SearchError(EvidenceError):
@@ -32,6 +32,9 @@ def raw_table(root: Path, name: str) -> RawTable:
     """A ledger table as text, or :class:`SearchError` when the ledger has no such table or it cannot be read."""
     try:
         return read_raw(root, name)[1]
+    except SchemaError as err:
+        raise SearchError(f"{err} Fix: this ledger's datapackage.json predates the {name} table: copy its resource from the schema "
+                          "claimledger ships (src/claimledger/data/datapackage.json) and create the empty CSV.") from None
     except EvidenceError as err:
         raise SearchError(str(err)) from None
 
