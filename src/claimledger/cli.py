@@ -207,7 +207,9 @@ def cmd_search(args) -> int:
     label = SOURCES[plan.source].LABEL
     if not out.written:
         print(f"offline: nothing was searched and nothing was written. The query is ready for {label}: {plan.query}")
-        print(f"next: claimledger search {plan.claim_id} \"{plan.query}\" --source {plan.source} --online")
+        limits = "".join(f" --{k} {v}" for k, v in (("mindate", plan.mindate), ("maxdate", plan.maxdate)) if v)
+        limits += f" --datetype {plan.datetype}" if limits and plan.datetype != "pdat" else ""
+        print(f"next: claimledger search {plan.claim_id} \"{plan.query}\" --source {plan.source}{limits} --online")
         return 0
     row, res = out.search_row, out.result
     print(f"{row['search_id']}: {label} reports {row['hits'] or 'no count'} hit(s) for {row['query']!r}"
