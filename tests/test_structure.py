@@ -84,7 +84,7 @@ def test_the_cycle_finder_finds_a_cycle():
 
 
 LAYERS = ["claimledger.problems", "claimledger.files", "claimledger.citations", "claimledger.templating", "claimledger.grading",
-          "claimledger.ledger", "claimledger.writers", "claimledger.render", "claimledger.resolve", "claimledger.build",
+          "claimledger.ledger", "claimledger.writers", "claimledger.render", "claimledger.resolve", "claimledger.search", "claimledger.build",
           "claimledger.cli"]
 
 

@@ -58,7 +58,7 @@ CASES = [
         (r / "evidence/searches.csv").read_text().replace(",", ";")), [("evidence/searches.csv", 1, "(header)", "wrong-delimiter")]),
     ("non-utf8 bytes", _bytes("claims.csv", b"Acupuncture needling", b"Acupuncture needl\xe9ng"),
      [("claims.csv", 3, "(encoding)", "not-utf8")]),
-    ("unterminated quote", _text("evidence/searches.csv", "s2,acupuncture-safe,PubMed,", 's2,acupuncture-safe,"PubMed,'),
+    ("unterminated quote", _text("evidence/searches.csv", "s2,acupuncture-safe,fixture,", 's2,acupuncture-safe,"fixture,'),
      [("evidence/searches.csv", 3, "(row)", "bad-quoting")]),
     ("short row", _text("evidence/searches.csv", ',"2026-11-21",', ","), []),  # placeholder replaced below
     ("extra fields", _text("evidence/searches.csv", "fixture: no evidence kept", "fixture: no evidence kept,extra"),
@@ -92,7 +92,7 @@ CASES = [
     ("bad boolean", _text("claims.csv", "false,Qi has", "no,Qi has"), [("claims.csv", 4, "testable", "bad-boolean")]),
 ]
 # a row with one field missing: drop the searched_on value *and* its comma
-CASES[8] = ("short row", _text("evidence/searches.csv", "acupuncture endorphin sciatica,2026-11-21,", "acupuncture endorphin sciatica,"),
+CASES[8] = ("short row", _text("evidence/searches.csv", "acupuncture endorphin sciatica,,,2026-11-21,", "acupuncture endorphin sciatica,,,"),
             [("evidence/searches.csv", 2, "(row)", "missing-fields")])
 # the orphan case moves a mention to another claim, so the quote no longer matches is not true: same doc text
 CASES[23] = ("orphan claim", _text("evidence/mentions.csv", "m4,acupuncture-safe,", "m4,relieves-sciatica-pain,"),
@@ -153,7 +153,7 @@ def test_duplicate_id_names_the_first_line(mini):
 def test_multiline_quoted_values_keep_editor_line_numbers(mini):
     # a note spanning two lines shifts every later record by one line
     edit(mini / "evidence/searches.csv", "fixture: no evidence kept", '"fixture: no evidence\nkept"')
-    edit(mini / "evidence/searches.csv", ",PubMed,qi meridians,", ",Pubmed database,qi meridians,")
+    edit(mini / "evidence/searches.csv", ",fixture row (no search was run),qi meridians,", ",fixture row,qi meridians,")
     edit(mini / "evidence/searches.csv", "s3,qi-meridians", "s2,qi-meridians")
     assert errors(mini) == [("evidence/searches.csv", 5, "search_id", "duplicate-id")]
 
@@ -178,7 +178,8 @@ def test_json_format(mini, capsys):
 def test_clean_ledger_prints_one_line(mini, capsys):
     assert main(["validate", "--root", str(mini)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == ["ok: ledger at " + str(mini) + " is valid (2 documents, 4 claims, 4 mentions, 2 citations, 2 links, 3 searches, 0 document_citations, 0 aliases, 0 synonyms)."]
+    assert out == ["ok: ledger at " + str(mini) + " is valid (2 documents, 4 claims, 4 mentions, 2 citations, 2 links, 3 searches, "
+                   "0 screening, 0 document_citations, 0 aliases, 0 synonyms)."]
 
 
 def test_no_ledger_here_is_a_clear_error(tmp_path, capsys):

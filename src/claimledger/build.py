@@ -19,6 +19,7 @@ from .ledger import load
 from .render import pages, plots, text
 from .render.explorer import write_explorer
 from .render.notebooks import execute_notebooks, notebook_html, notebook_paths
+from .render.prisma import write_prisma
 from .resolve import ledger_citation_status
 from .writers.reports import ClaimReports
 
@@ -81,6 +82,8 @@ def build_report(root: str | Path = ".", out: str | Path | None = None, execute:
         for name, fig in _figures(ledger, grades).items():
             plots.save(fig, out / "figures" / name)
             result.figures.append(name)
+        for path in write_prisma(ledger, out):  # PRISMA 2020 flow: figures/prisma*.png, prisma/*.csv (PRISMA2020 R template layout)
+            (result.figures if path.startswith("figures/") else result.files).append(path.removeprefix("figures/"))
         progress(f"wrote {len(result.figures)} figures")
         status = ledger_citation_status(ledger)
         write_atomic(out / "citation-status.csv", text.safe_csv_text(status))

@@ -92,7 +92,8 @@ def cmd_resolve(args) -> int:
     if config is not None and not config.email:
         _say("claimledger resolve: no contact email, so Crossref's public pool (1 list request per second) is used. "
              "Fix: pass --email you@example.org or set $CLAIMLEDGER_EMAIL.")
-    res = resolve_citations(args.root, online=args.online, only=args.only, config=config, fill=args.fill)
+    res = resolve_citations(args.root, online=args.online, only=args.only, config=config, fill=args.fill,
+                            retraction_watch=args.retraction_watch)
     sys.stdout.write(FORMATS[args.format](res))
     return 0 if res.report.ok else 1
 
@@ -203,6 +204,262 @@ def cmd_export(args) -> int:
     return 0
 
 
+# ---- from question to evidence (issue 10; docs/workflow.md) -------------------------------------------------------
+
+def _online_config(args):
+    from .resolve import Config
+    config = Config.from_env(email=getattr(args, "email", None))
+    if not config.email:
+        _say("claimledger: no contact email; NCBI and Crossref ask for one. Fix: pass --email you@example.org or set $CLAIMLEDGER_EMAIL.")
+    return config
+
+
+def cmd_search(args) -> int:
+    from .search import SOURCES, SearchPlan, run_search
+    plan = SearchPlan(args.claim_id, args.query, args.source, args.datetype, args.mindate, args.maxdate, args.max)
+    out = run_search(args.root, plan, online=args.online, config=_online_config(args) if args.online else None)
+    label = SOURCES[plan.source].LABEL
+    if not out.written:
+        print(f"offline: nothing was searched and nothing was written. The query is ready for {label}: {plan.query}")
+        limits = "".join(f" --{k} {v}" for k, v in (("mindate", plan.mindate), ("maxdate", plan.maxdate)) if v)
+        limits += f" --datetype {plan.datetype}" if limits and plan.datetype != "pdat" else ""
+        print(f"next: claimledger search {plan.claim_id} \"{plan.query}\" --source {plan.source}{limits} --online")
+        return 0
+    row, res = out.search_row, out.result
+    print(f"{row['search_id']}: {label} reports {row['hits'] or 'no count'} hit(s) for {row['query']!r}"
+          + (f" [{row['filters']}]" if row["filters"] else "") + f"; retrieved {row['retrieved']}.")
+    if row["translation"]:
+        print(f"  PubMed's translation: {row['translation']}")
+    for note in res.notes:
+        print(f"  note: {note}")
+    print(f"  {len(out.added)} new candidate(s) for {plan.claim_id} in evidence/screening.csv; "
+          f"{out.already_screened} already screened for this claim, {out.already_cited} already cited.")
+    if out.added:
+        print(f"next: claimledger screen --claim {plan.claim_id} --root {args.root}")
+    return 0
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip().lower()
+    except EOFError:
+        return "q"
+
+
+def _ask_reason(allowed) -> str | None:
+    for n, r in enumerate(allowed, 1):
+        print(f"  {n}. {r.replace('_', ' ')}")
+    while True:
+        answer = _ask(f"reason (1-{len(allowed)}, or b to go back): ")
+        if answer in ("b", "q"):
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(allowed):
+            return allowed[int(answer) - 1]
+        if answer.replace(" ", "_") in allowed:
+            return answer.replace(" ", "_")
+        print(f"  type a number from 1 to {len(allowed)}.")
+
+
+def _screen_one(args, cand, n: int, total: int, allowed) -> str:
+    """Show one candidate and record the answer: 'decided', 'skipped' or 'quit'."""
+    from .search.screening import decide
+    r = cand.row
+    print(f"\n[{n}/{total}] {r['claim_id']}  {r['record_id']}" + (f"  (now: {r['decision']} {r['reason']})".rstrip() if r["decision"] else ""))
+    print(f"  {r['title'] or '(no title)'}")
+    print(f"  {r['authors'] or ''} {r['year']} {r['journal']}".rstrip())
+    print(f"  {cand.link}")
+    while True:
+        answer = _ask("[i]nclude, [e]xclude, [s]kip, [q]uit: ")
+        if answer in ("q", "s"):
+            return "quit" if answer == "q" else "skipped"
+        if answer in ("i", "e"):
+            reason = _ask_reason(allowed) if answer == "e" else ""
+            if reason is None:
+                continue
+            row = decide(args.root, r["claim_id"], r["record_id"], "include" if answer == "i" else "exclude", reason, by=args.by)
+            print(f"  recorded: {row['decision']}" + (f" ({reason.replace('_', ' ')})" if reason else "") + f" by {row['screened_by']}")
+            return "decided"
+        print("  type i, e, s or q.")
+
+
+def cmd_screen(args) -> int:
+    from .search.screening import candidates, problems, reasons, screener
+    found = problems(args.root)
+    for p in sorted(found, key=lambda p: (p.line or 0, p.column)):
+        print(p.format())
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        print(f"{len(errors)} error(s) in evidence/screening.csv: fix them (by hand or in a notebook), then screen again.")
+        return 1
+    waiting = candidates(args.root, args.claim, redo=args.redo)
+    if args.check:
+        print(f"ok: decisions in evidence/screening.csv are valid; {len(candidates(args.root, args.claim))} candidate(s) wait for a decision.")
+        return 0
+    if not waiting:
+        print("nothing waits for a decision" + (f" for {args.claim}." if args.claim else "."))
+        return 0
+    screener(args.by)
+    allowed = reasons(args.root)
+    done = {"decided": 0, "skipped": 0}
+    for n, cand in enumerate(waiting, 1):
+        outcome = _screen_one(args, cand, n, len(waiting), allowed)
+        if outcome == "quit":
+            break
+        done[outcome] += 1
+    left = len(candidates(args.root, args.claim))
+    print(f"\n{done['decided']} decision(s) written, {done['skipped']} skipped; {left} candidate(s) still wait.")
+    return 0
+
+
+def cmd_cite(args) -> int:
+    from .search.cite import cite
+    hand = {"title": args.title, "first_author": args.first_author, "authors": args.authors, "year": args.year, "journal": args.journal}
+    out = cite(args.root, args.id, online=args.online, config=_online_config(args) if args.online else None, design=args.design,
+               citation_id=args.citation_id, hand=hand)
+    if out.existing:
+        print(f"{args.id} is cited already as {out.existing}; nothing was written.")
+        return 0
+    row = out.row
+    print(f"added {row['citation_id']}: {row['first_author']} {row['year']}, {row['title']} ({row['design']}).")
+    for note in out.notes:
+        print(f"  note: {note}")
+    if out.verified:
+        print(f"  verified from the record at {row['verified_source']} (fetched {row['verified_on']}).")
+    else:
+        print("  unverified: it does not count towards any verdict until you check it in a real record and fill verified_source "
+              "and verified_on, or `claimledger resolve --online --fill` confirms it.")
+    print(f"next: add a row to evidence/links.csv for each claim it bears on (claim_id, citation_id {row['citation_id']}, stance, "
+          "directness, certainty, certainty_basis, finding), then claimledger validate.")
+    return 0
+
+
+def cmd_import_refs(args) -> int:
+    from .search.refs import import_refs
+    out = import_refs(args.root, args.file, design=args.design, dry_run=args.dry_run)
+    for line in out.skipped:
+        print(f"skipped: {line}")
+    if out.problems:
+        for p in out.problems:
+            print(p.format())
+        print(f"{len(out.problems)} problem(s) in {args.file}: nothing was written. Fix them and import again.")
+        return 1
+    verb = "would add" if args.dry_run else "added"
+    print(f"{verb} {len(out.added)} unverified citation(s) to evidence/citations.csv"
+          + (f": {', '.join(r['citation_id'] for r in out.added)}." if out.added else "."))
+    if out.added and not args.dry_run:
+        print("next: check each in a real record (or claimledger resolve --online --fill), then link it to its claims in evidence/links.csv.")
+    return 0
+
+
+def cmd_recheck(args) -> int:
+    from .search.recheck import recheck
+    out = recheck(args.root, args.claim, online=args.online, config=_online_config(args) if args.online else None)
+    if not out.online:
+        print(f"offline: nothing was searched and nothing was written. {len(out.reruns)} logged database search(es) are due:")
+        for r in out.reruns:
+            p = r.plan
+            print(f"  {r.root_id} {p.claim_id}: {p.source} {p.query!r}, records entered {p.mindate} to {p.maxdate}")
+    for run in out.runs:
+        row = run.search_row
+        print(f"{row['search_id']} (re-run of {row['rerun_of']}) {row['claim_id']}: {row['hits']} hit(s) [{row['filters']}], "
+              f"{len(run.added)} new candidate(s).")
+    for claim, n in sorted(out.waiting.items()):
+        print(f"{claim}: {n} candidate(s) wait for screening" + (f" ({out.new[claim]} new)" if out.new.get(claim) else "") + ".")
+    if not out.waiting:
+        print("no candidate waits for screening.")
+    counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in out.citation_counts.items())
+    print(f"citations ({'refreshed online' if out.online else 'from the cache'}): {counts or 'none'}.")
+    for p in out.citation_problems:
+        print(p.format())
+    return 1 if any(p.severity == "error" for p in out.citation_problems) else 0
+
+
+def cmd_diff(args) -> int:
+    from .ledger.history import diff_revisions
+    from .render.changes import FORMATS
+    changes, before, after = diff_revisions(args.root, args.rev, args.rev2)
+    sys.stdout.write(FORMATS[args.format](changes, before, after))
+    return 0
+
+
+def _add_evidence_commands(sub) -> None:
+    from .search.run import DATETYPES
+    from .search.sources import SOURCES
+    p = _root(sub.add_parser("search", help="run a logged search on PubMed or Europe PMC and queue new records for screening",
+                             description="Run QUERY on PubMed (E-utilities esearch + esummary) or Europe PMC (REST search) and log it "
+                                         "in evidence/searches.csv: the query as sent, the database's translation, date limits, hits, "
+                                         "records retrieved, UTC time and a SHA-256 of the ids. Records new for the claim (not screened "
+                                         "for it, not cited) go to evidence/screening.csv. Offline (no --online) nothing is searched "
+                                         "and nothing is written."))
+    p.add_argument("claim_id", metavar="CLAIM_ID", help="the claim the search is for")
+    p.add_argument("query", metavar="QUERY", help="the query, in the database's own syntax (in quotes)")
+    p.add_argument("--source", choices=list(SOURCES), default="pubmed", help="database to search (default: pubmed)")
+    p.add_argument("--mindate", metavar="D", help="earliest date, YYYY[/MM[/DD]] (pins the search so it can be repeated)")
+    p.add_argument("--maxdate", metavar="D", help="latest date, YYYY[/MM[/DD]]")
+    p.add_argument("--datetype", choices=list(DATETYPES), default="pdat",
+                   help="which date the limits apply to: pdat (publication) or edat (entry into the database); default pdat")
+    p.add_argument("--max", type=int, default=1000, metavar="N", help="retrieve at most N records (default 1000; PubMed serves 10,000 at most)")
+    p.add_argument("--online", action="store_true", help="really search (without it nothing is sent and nothing written)")
+    p.add_argument("--email", default=None, help="contact address for NCBI (default: $CLAIMLEDGER_EMAIL)")
+    p.set_defaults(func=cmd_search)
+
+    p = _root(sub.add_parser("screen", help="decide include/exclude for candidate records, one at a time",
+                             description="Show each undecided candidate of evidence/screening.csv (title, authors, year, journal, "
+                                         "link) and record include, or exclude with a reason from the ledger's list (the "
+                                         "screening.reason enum in datapackage.json). Each decision is written at once, atomically. "
+                                         "Decisions made by hand are validated first; --redo goes through decided ones to change them."))
+    p.add_argument("--claim", metavar="CLAIM_ID", help="only this claim's candidates")
+    p.add_argument("--by", metavar="NAME", help="who is screening (default: $CLAIMLEDGER_SCREENER or the login name)")
+    p.add_argument("--redo", action="store_true", help="also show decided candidates, to change their decision")
+    p.add_argument("--check", action="store_true", help="only validate the decisions and count what waits")
+    p.set_defaults(func=cmd_screen)
+
+    p = _root(sub.add_parser("cite", help="add a citation by PMID or DOI from its record",
+                             description="Add ID (a PMID or DOI, usually an included candidate) to evidence/citations.csv with a readable "
+                                         "citation_id, from the resolver's cached record (--online fetches it from PubMed and Crossref): "
+                                         "then it is verified. Without a record it starts from the screening candidate or from values "
+                                         "given by hand, and is marked unverified until checked."))
+    p.add_argument("id", metavar="ID", help="PMID (digits) or DOI (10.xxxx/...)")
+    p.add_argument("--online", action="store_true", help="fetch the record from PubMed and Crossref first")
+    p.add_argument("--design", help="study design (default: from PubMed's publication type, where it is unambiguous)")
+    p.add_argument("--citation-id", help="the id to use (default: <surname><year>-<title words>)")
+    p.add_argument("--title", help="by hand, when there is no record")
+    p.add_argument("--first-author", help="by hand: first author's surname")
+    p.add_argument("--authors", help="by hand: 'Surname AB; Surname CD'")
+    p.add_argument("--year", help="by hand: year of publication")
+    p.add_argument("--journal", help="by hand: journal")
+    p.add_argument("--email", default=None, help="contact address for the APIs (default: $CLAIMLEDGER_EMAIL)")
+    p.set_defaults(func=cmd_cite)
+
+    p = _root(sub.add_parser("import-refs", help="import BibTeX, RIS or CSL-JSON references as unverified citations",
+                             description="Read FILE (.bib BibTeX, .ris RIS, .json CSL-JSON, as Zotero and other reference managers "
+                                         "export them) and add each reference to evidence/citations.csv, unverified. References the "
+                                         "ledger cites already (same DOI or PMID) are skipped. Any problem: nothing is written."))
+    p.add_argument("file", metavar="FILE", help="the reference file")
+    p.add_argument("--design", help="design for entries whose type does not name one (e.g. rct)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, but write nothing")
+    p.set_defaults(func=cmd_import_refs)
+
+    p = _root(sub.add_parser("recheck", help="re-run logged database searches over the dates since they last ran; refresh citation status",
+                             description="Re-run every search logged by claimledger search (PubMed, Europe PMC) for records that entered "
+                                         "the database since its last run (datetype=edat), log each re-run with rerun_of, add only new "
+                                         "records to screening, and report per claim how many candidates wait. Then refresh the "
+                                         "citations' status (retractions, corrections). Offline: lists what is due, searches nothing."))
+    p.add_argument("--claim", metavar="CLAIM_ID", help="only this claim's searches")
+    p.add_argument("--online", action="store_true", help="really re-run the searches and refresh the citation records")
+    p.add_argument("--email", default=None, help="contact address for the APIs (default: $CLAIMLEDGER_EMAIL)")
+    p.set_defaults(func=cmd_recheck)
+
+    p = _root(sub.add_parser("diff", help="verdicts, certainties and deciding citations that differ between two git revisions",
+                             description="Grade the ledger at git revision REV and at REV2 (default: the working tree) and list every "
+                                         "claim whose verdict, certainty or deciding citations differ, each with its cause: which link, "
+                                         "citation, retraction, override or search changed. Text, Markdown (for a pull request) or JSON."))
+    p.add_argument("rev", metavar="REV", help="the earlier revision (e.g. HEAD~1, main, a commit)")
+    p.add_argument("rev2", metavar="REV2", nargs="?", help="the later revision (default: the working tree)")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_diff)
+
+
 def _add_writer_commands(sub) -> None:
     p = _root(sub.add_parser("check", help="check a sentence or a draft against the ledger's claims and evidence",
                              description="Find the ledger claims a sentence (or every sentence of a Markdown or text draft) makes, "
@@ -305,9 +562,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="ID", default=None, help="only these citation_ids")
     p.add_argument("--format", choices=list(RESOLVE_FORMATS), default="text", help="output format (default: text)")
     p.add_argument("--email", default=None, help="contact address for the APIs' polite pools (default: $CLAIMLEDGER_EMAIL)")
-    p.add_argument("--fill", action="store_true", help="write missing DOIs/PMIDs that PubMed and Crossref agree on into evidence/citations.csv")
+    p.add_argument("--fill", action="store_true", help="write missing DOIs/PMIDs that PubMed and Crossref agree on into evidence/citations.csv "
+                   "(and confirm unverified citations whose records agree)")
+    p.add_argument("--retraction-watch", metavar="FILE", help="also check every DOI and PMID against this local copy of the Retraction "
+                   "Watch CSV (offline)")
     p.set_defaults(func=cmd_resolve)
     _add_writer_commands(sub)
+    _add_evidence_commands(sub)
     return parser
 
 

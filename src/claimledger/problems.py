@@ -170,6 +170,7 @@ CODES: dict[str, str] = {
     "measure-required": "an effect estimate has no measure",
     "estimate-outside-ci": "an estimate lies outside its confidence interval",
     "included-not-assessed": "a record included in screening has no assessment",
+    "unverified-citation": "a citation was added without a record to check it against (it does not count towards verdicts)",
     # reviewing extracted mentions (writers/extract.py)
     "unknown-decision": "an accept cell is neither yes nor no",
     "unregistered-document": "a review row names a document that is not registered",

@@ -202,13 +202,13 @@ def positions(values: pd.Series, ids: pd.Series) -> np.ndarray:
     return pd.Index(ids).get_indexer(pd.Index(uniques))[codes] if len(uniques) else codes.astype(np.intp)
 
 
-CITATION_COLUMNS = ["citation_id", "design", "year", "evidence_body", "retracted"]
+CITATION_COLUMNS = ["citation_id", "design", "year", "evidence_body", "retracted", "verified_source"]
 
 
 def join_citations(links: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFrame:
     """Each link with its citation's design, year, evidence_body and retracted flag (a left join, in link order;
     a citation id listed twice repeats its links, as a left merge does)."""
-    cit = citations[CITATION_COLUMNS].copy()
+    cit = citations[[c for c in CITATION_COLUMNS if c in citations.columns]].copy()
     cit["citation_id"] = cit["citation_id"].astype(str)
     left = links.copy()
     left["citation_id"] = left["citation_id"].astype(str)
@@ -244,7 +244,8 @@ def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFr
         joined = join_citations(links, citations)
         claim = positions(joined["claim_id"], ids)
         retracted = joined["retracted"].astype("boolean").fillna(False).astype(bool).to_numpy()
-        usable = ~retracted & (joined["stance"].astype("string").fillna("") != NOT_ADDRESSED).to_numpy() & (claim >= 0)
+        unverified = _unverified(joined)
+        usable = ~retracted & ~unverified & (joined["stance"].astype("string").fillna("") != NOT_ADDRESSED).to_numpy() & (claim >= 0)
         categories = pd.Series(claims["category"].astype(str).to_numpy(), index=ids.to_numpy())
         units = evidence_units(joined[usable], categories, ids)
         side, refutes, dkind, cert = _unit_codes(units)
@@ -253,7 +254,32 @@ def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFr
                   "searches": _search_counts(searches, ids)}
         flagged = _retracted_by_claim(joined, claim, retracted)
         decided = [RULES[d] if d >= 0 else None for d in decision.tolist()]
-        return explain(claims, units, side, decided, certainty, counts, flagged)
+        grades = explain(claims, units, side, decided, certainty, counts, flagged)
+        return _note_unverified(grades, joined, claim, unverified)
+
+
+def _unverified(joined: pd.DataFrame) -> np.ndarray:
+    """Links to citations nobody has checked in a real record yet (blank verified_source: added by cite or
+    import-refs without a record). Like retracted ones, they never count towards a verdict."""
+    if "verified_source" not in joined.columns:
+        return np.zeros(len(joined), dtype=bool)
+    source = joined["verified_source"].astype("string").fillna("").str.strip()
+    known = joined["design"].notna().to_numpy()  # a link to an unknown citation is the validator's business
+    return (source == "").to_numpy() & known
+
+
+def _note_unverified(grades: pd.DataFrame, joined: pd.DataFrame, claim: np.ndarray, unverified: np.ndarray) -> pd.DataFrame:
+    if not unverified.any():
+        return grades
+    reasons = grades["reason"].tolist()
+    named: dict[int, list[str]] = {}
+    for i, c in zip(claim[unverified].tolist(), joined["citation_id"].to_numpy()[unverified].tolist()):
+        if i >= 0:
+            named.setdefault(i, []).append(c)
+    for i, ids in named.items():
+        reasons[i] += f" Unverified and not counted: {', '.join(ids)}."
+    grades["reason"] = pd.array(reasons, dtype="str")
+    return grades
 
 
 def _search_counts(searches: pd.DataFrame, ids: pd.Series) -> np.ndarray:

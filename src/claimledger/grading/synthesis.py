@@ -22,9 +22,10 @@ def effect_estimates(links: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFra
     Adds ``unit`` (reviews sharing an evidence_body are one unit), ``label``,
     and ``yi``/``sei`` on the analysis scale (log for RR, OR, HR).
     """
-    cit = citations[["citation_id", "design", "year", "evidence_body", "retracted"]]
+    cit = citations[[c for c in ("citation_id", "design", "year", "evidence_body", "retracted", "verified_source") if c in citations.columns]]
     df = links.merge(cit, on="citation_id", how="left")
-    keep = (df["estimate"].notna() & df["ci_low"].notna() & df["ci_high"].notna() & df["measure"].notna()
+    checked = df["verified_source"].astype("string").fillna("").str.strip() != "" if "verified_source" in df.columns else True
+    keep = checked & (df["estimate"].notna() & df["ci_low"].notna() & df["ci_high"].notna() & df["measure"].notna()
             & ~df["retracted"].astype("boolean").fillna(False).astype(bool)
             & ~df["measure"].astype(str).isin(["proportion", "rate"]))
     df = df[keep].copy()

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from ..problems import Problem, Report, SchemaError
 from .read import RawTable, decode_documents, read_document_bytes, read_tables
 from .schema import Field, Schema, Table, read_schema
+from .searchlog import check_search_rules
 
 MAX_SUGGESTIONS = 2000  # beyond this many bad values, skip "did you mean" look-ups
 QUOTE_BATCH = 200_000  # mentions compared per numpy batch (bounds memory)
@@ -452,4 +453,5 @@ def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
             report.extend(quotes.result())
     if ledger_tables:
         report.extend(check_ledger_rules(raws, today))
+        report.extend(check_search_rules(raws))
     return report, raws, doc_bytes, schema

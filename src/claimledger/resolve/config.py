@@ -16,7 +16,8 @@ from ..problems import EvidenceError
 CROSSREF_URL = "https://api.crossref.org"
 NCBI_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 OPENALEX_URL = "https://api.openalex.org"
-DEFAULT_URLS = {"crossref": CROSSREF_URL, "ncbi": NCBI_URL, "openalex": OPENALEX_URL}
+EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
+DEFAULT_URLS = {"crossref": CROSSREF_URL, "ncbi": NCBI_URL, "openalex": OPENALEX_URL, "europepmc": EUROPEPMC_URL}
 
 CACHE_DIR = "evidence/cache"
 """Where the resolver keeps one JSON file per looked-up identifier (relative to the ledger root)."""
@@ -33,6 +34,8 @@ TOOL = "claimledger"
 CROSSREF_LIST_RATE = {"polite": 3.0, "public": 1.0}
 NCBI_RATE = {"no key": 3.0, "key": 10.0}
 OPENALEX_RATE = 10.0
+EUROPEPMC_RATE = 5.0
+"""Europe PMC publishes no hard limit; claimledger search stays at a few requests per second."""
 HEADROOM = 0.9
 """Fraction of a published limit the resolver allows itself, so jitter never tips a window over."""
 
@@ -74,6 +77,8 @@ class Config:
     crossref_url: str = CROSSREF_URL
     ncbi_url: str = NCBI_URL
     openalex_url: str = OPENALEX_URL
+    europepmc_url: str = EUROPEPMC_URL
+    """Europe PMC REST base (``$CLAIMLEDGER_EUROPEPMC_URL``), used by ``claimledger search --source europepmc``."""
     connect_timeout: float = 5.0
     """Seconds to wait for a connection."""
     read_timeout: float = 30.0
@@ -138,6 +143,8 @@ class Config:
             limit = CROSSREF_LIST_RATE["polite" if self.email else "public"]
         elif source == "pubmed":
             limit = NCBI_RATE["key" if self.ncbi_api_key else "no key"]
+        elif source == "europepmc":
+            limit = EUROPEPMC_RATE
         else:
             limit = OPENALEX_RATE
         return limit * HEADROOM

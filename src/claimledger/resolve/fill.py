@@ -16,6 +16,9 @@ from ..ledger.read import BOM, RawTable
 from ..problems import Problem
 from .config import ResolveError
 
+CONFIRM_COLUMNS = ("verified_source", "verified_on")
+"""Filled for an unverified citation (added by cite or import-refs) once its records agree with it."""
+
 
 def _row_text(record: list[str]) -> str:
     buf = io.StringIO()
@@ -52,6 +55,12 @@ def write_fills(root: str | Path, raw: RawTable, fills: dict[int, dict[str, str]
         if record[header.index("citation_id")] != frame["citation_id"].iat[i]:
             raise ResolveError(f"{raw.file} changed while resolve was running (line {start + 1}). Fix: run the command again.")
         for column, value in values.items():
+            if column in CONFIRM_COLUMNS:
+                record[header.index(column)] = value
+                if column == "verified_source":
+                    out.append(Problem(raw.file, start + 1, column, "filled", f'confirmed by the records: wrote verified_source "{value}" '
+                                       f'and verified_on {values.get("verified_on", "")}.', "review the change with git diff.", value, "warning"))
+                continue
             others = frame[column].str.strip().str.casefold()
             if (others == value.casefold()).any():
                 where = int(raw.lines[int((others == value.casefold()).to_numpy().argmax())])

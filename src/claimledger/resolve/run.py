@@ -69,7 +69,7 @@ def _select(frame: pd.DataFrame, only) -> pd.Series:
 
 
 def resolve_citations(root: str | Path = ".", online: bool = False, only=None, config: Config | None = None, fill: bool = False,
-                      stop: threading.Event | None = None) -> Resolution:
+                      stop: threading.Event | None = None, retraction_watch: str | Path | None = None) -> Resolution:
     """Check the citations of the ledger at ``root``.
 
     Parameters
@@ -79,6 +79,7 @@ def resolve_citations(root: str | Path = ".", online: bool = False, only=None, c
     only : citation_ids to check (default: all).
     config : settings; default :meth:`Config.from_env` (read only when online).
     fill : write the DOIs/PMIDs the records agree on into ``evidence/citations.csv``.
+    retraction_watch : a local copy of the Retraction Watch CSV to check every DOI and PMID against (offline).
 
     Returns
     -------
@@ -120,17 +121,51 @@ def resolve_citations(root: str | Path = ".", online: bool = False, only=None, c
     lines = raw.lines[chosen.to_numpy()]
     results = [evaluator.evaluate(row, int(line)) for row, line in zip(rows, lines)]
     report = Report([p for r in results for p in r.problems])
+    if retraction_watch is not None:
+        _apply_retraction_watch(retraction_watch, frame[chosen].reset_index(drop=True), lines, table.path, results, report)
     for path, reason in sorted(cache.unreadable.items()):
         report.add(Problem(path, None, "(file)", "cache-unreadable", f"cached record ignored: {reason}.",
                            "delete the file and run `claimledger resolve --online` to fetch it again.", severity="warning"))
     if fill:
         index = {cid: i for i, cid in enumerate(frame["citation_id"])}
-        todo = {index[r.citation_id]: r.fills for r in results if r.fills}
+        confirm = confirmations(frame, results)
+        todo = {index[r.citation_id]: {**r.fills, **confirm.get(r.citation_id, {})} for r in results if r.fills or r.citation_id in confirm}
         if todo:
             report.add(*write_fills(root, raw, todo))
             report.problems = [p for p in report.problems if p.code != "suggested-fill"]
     report.counts = {"citations": len(results)}
     return Resolution(results, report, online, stats)
+
+
+def _apply_retraction_watch(path, frame: pd.DataFrame, lines, file: str, results: list[CitationResult], report: Report) -> None:
+    """Add what the Retraction Watch CSV records about the citations; a retraction makes the status ``retracted``."""
+    from .retraction_watch import match_citations, problems_for, read_notices
+    by_id = {r.citation_id: r for r in results}
+    confirmed: set[int] = set()
+    for m in match_citations(read_notices(path), frame, lines):
+        report.add(*problems_for(m, file, Path(path).name))
+        r = by_id[m.citation_id]
+        if m.retracted:
+            r.status = "retracted"
+            r.detail = "; ".join(x for x in (r.detail, "retraction per Retraction Watch") if x)
+            confirmed.add(m.line)
+    if confirmed:
+        report.problems = [p for p in report.problems if not (p.code == "retraction-unconfirmed" and p.line in confirmed)]
+
+
+def confirmations(frame: pd.DataFrame, results: list[CitationResult]) -> dict[str, dict[str, str]]:
+    """verified_source and verified_on for unverified citations whose records all agree with them (status resolved):
+    the PubMed record when PubMed answered for the PMID, else the DOI's record at Crossref."""
+    rows = frame.set_index("citation_id", drop=False)
+    out = {}
+    for r in results:
+        if r.status != "resolved" or "verified_source" not in rows.columns or rows.at[r.citation_id, "verified_source"].strip():
+            continue
+        pmid, doi = rows.at[r.citation_id, "pmid"].strip(), rows.at[r.citation_id, "doi"].strip()
+        url = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid and "pubmed" in r.sources else f"https://doi.org/{doi}" if doi else ""
+        if url and r.checked_on:
+            out[r.citation_id] = {"verified_source": url, "verified_on": r.checked_on}
+    return out
 
 
 def citation_status(root: str | Path = ".") -> pd.DataFrame:
