@@ -212,14 +212,18 @@ class Checker:
         return self.check_texts([text], top)[0]
 
     def check_draft(self, text: str, name: str = "draft", top: int = 5) -> DraftReport:
-        """Check every sentence of a Markdown or plain-text draft; an answer is matched with the question before it."""
-        checked, question = [], None
+        """Check every sentence of a Markdown or plain-text draft. An answer is matched with the question before it,
+        and a list item with the line that introduces the list ("What patients notice:")."""
+        checked, question, lead = [], None, None
         for s in split_sentences(text):
             if s.kind == "heading":  # headings label a section; they are not claims a reader takes away
                 question = s.text if _is_question(s.text) else None
                 continue
-            checked.append(self.check_text(s, question, top))
+            context = question or (lead if s.kind == "item" else None)
+            checked.append(self.check_text(s, context, top))
             question = s.text if _is_question(s.text) else None
+            if s.kind != "item":
+                lead = s.text if s.text.rstrip().endswith(":") else None
         return DraftReport(text, name, checked)
 
 
