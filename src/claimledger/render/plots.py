@@ -4,6 +4,8 @@ Colours: the Okabe-Ito palette, safe for the common kinds of colour blindness.
 """
 from __future__ import annotations
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg") if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline") else None
@@ -11,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..files import write_atomic
 from ..grading.scales import MIXED_STANCE, NOT_ADDRESSED, REFUTES, SUPPORTS
 from ..grading.verdicts import INFO, Verdict
 from ..ledger.summary import summarise
@@ -134,8 +137,10 @@ def forest(estimates: pd.DataFrame, pooled: pd.DataFrame | None = None, title: s
 
 
 def save(fig: plt.Figure, path) -> None:
-    """Write a PNG without a timestamp, so the same data gives the same bytes."""
-    from pathlib import Path
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, metadata={"Software": None})
-    plt.close(fig)
+    """Write a PNG without a timestamp (the same data gives the same bytes), atomically: drawn in memory first."""
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    finally:
+        plt.close(fig)
+    write_atomic(path, buf.getvalue())
