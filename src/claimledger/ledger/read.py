@@ -19,9 +19,12 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem
+from .paths import OutsideLedger, contained
+from .scan import check_lengths, scan_text
 from .schema import Schema, Table
 
 BOM = b"\xef\xbb\xbf"
+csv.field_size_limit(2**31 - 1)  # long values are reported as field-too-long (scan.check_lengths), not as a parse error
 
 
 @dataclass
@@ -190,6 +193,24 @@ def _check_header(file: str, first: str, expected: list[str]) -> tuple[list[str]
     return header, problems
 
 
+def _open_table(root: str | Path, table: Table) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a table file, or the problem that stops it being read: outside the ledger, missing, unreadable."""
+    file, expected = table.path, table.field_names
+    try:
+        path = contained(root, file)
+    except OutsideLedger as err:
+        return None, [Problem(file, None, "(file)", "outside-ledger", f"datapackage.json names this table's path, but {err}; it was not read.",
+                              "name a path inside the ledger folder, e.g. evidence/NAME.csv.")]
+    if not path.exists():
+        return None, [Problem(file, None, "(file)", "missing-file", "the file is missing.",
+                              f"create it with the header line: {','.join(expected)}")]
+    try:
+        return path.read_bytes(), []
+    except OSError as err:
+        return None, [Problem(file, None, "(file)", "unreadable-file", f"the file cannot be read ({err.strerror or err}).",
+                              "make it a readable file (check its permissions, and that no folder has its name).")]
+
+
 def read_table(root: str | Path, table: Table) -> RawTable:
     """Read one table of the ledger as text, collecting every structural problem.
 
@@ -199,17 +220,21 @@ def read_table(root: str | Path, table: Table) -> RawTable:
     >>> raw.frame.columns[:2].tolist()  # doctest: +SKIP
     ['claim_id', 'statement']
     """
+    data, problems = _open_table(root, table)
+    if data is None:
+        return RawTable(table, None, np.zeros(0, dtype=int), problems)
+    return parse_table(table, data)
+
+
+def parse_table(table: Table, data: bytes) -> RawTable:
+    """A table's bytes as an all-text frame, with every structural problem (what :func:`read_table` read)."""
     file = table.path
-    path = Path(root) / file
     expected = table.field_names
 
     def fail(*p: Problem) -> RawTable:
         return RawTable(table, None, np.zeros(0, dtype=int), list(p))
 
-    if not path.is_file():
-        return fail(Problem(file, None, "(file)", "missing-file", "the file is missing.",
-                            f"create it with the header line: {','.join(expected)}"))
-    text, problems = _decode(file, path.read_bytes())
+    text, problems = _decode(file, data)
     if text is None:
         return fail(*problems)
     if not text.strip():
@@ -222,9 +247,14 @@ def read_table(root: str | Path, table: Table) -> RawTable:
         problems.append(Problem(file, 1, "(header)", "column-order", "columns are in a different order from the schema.",
                                 f"reorder them as: {','.join(expected)}.", severity="warning"))
     frame, lines, found = _parse_rows(text, file, header)
+    scanned = scan_text(file, data, text, header, lines)
+    if scanned and any(p.code == "stray-quote" for p in scanned):
+        found = [p for p in found if p.code != "bad-quoting"]  # the csv module calls a stray quote an unclosed one
+    problems.extend(scanned)
     problems.extend(found)
     if frame is None:
         return fail(*problems)
+    problems.extend(check_lengths(file, frame, lines))
     return RawTable(table, frame[expected], lines, problems)
 
 
@@ -260,18 +290,60 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(out, index=raw.index)
 
 
-def read_document_bytes(root: str | Path, documents: pd.DataFrame) -> dict[str, bytes | None]:
-    """The bytes of each registered document, read once (None when the file is missing or unreadable).
+class DocumentBytes(dict):
+    """document_id -> the document's bytes, or None; ``why[document_id]`` says why a document has none."""
+
+    def __init__(self):
+        super().__init__()
+        self.why: dict[str, tuple[str, str]] = {}
+        """document_id -> (problem code, reason): ``missing-document``, ``outside-ledger`` or ``unreadable-file``."""
+
+
+def read_document(root: str | Path, file: str) -> bytes:
+    """The bytes of one document the ledger names: the one way every command reads a document.
+
+    Documents are bytes; their text is those bytes decoded as UTF-8 (:func:`document_text`), with every
+    line ending (LF, CRLF, a lone CR) kept, so that offsets count the same code points everywhere.
+
+    Raises
+    ------
+    OutsideLedger
+        when the path resolves outside the ledger folder (nothing is opened).
+    FileNotFoundError, OSError
+        when it is missing or cannot be read.
+    """
+    path = contained(root, file)
+    if not path.is_file():
+        raise (IsADirectoryError if path.is_dir() else FileNotFoundError)(2 if not path.exists() else 21, "not a file", file)
+    return path.read_bytes()
+
+
+def document_text(data: bytes) -> str:
+    """A document's text from its bytes: strict UTF-8, line endings untouched (no universal newlines).
+
+    Raises UnicodeDecodeError when the bytes are not UTF-8.
+    """
+    return data.decode("utf-8")
+
+
+def read_document_bytes(root: str | Path, documents: pd.DataFrame) -> DocumentBytes:
+    """The bytes of each registered document, read once (None when missing, outside the ledger or unreadable).
 
     Validation hashes them, the quote check and the loader decode them.
     """
-    data: dict[str, bytes | None] = {}
+    data = DocumentBytes()
     for doc_id, file in zip(documents["document_id"].astype(str), documents["file"].astype(str)):
-        path = Path(root) / file
+        data[doc_id] = None
+        if not file:
+            continue
         try:
-            data[doc_id] = path.read_bytes() if file and path.is_file() else None
-        except OSError:
-            data[doc_id] = None
+            data[doc_id] = read_document(root, file)
+        except OutsideLedger as err:
+            data.why[doc_id] = ("outside-ledger", str(err))
+        except FileNotFoundError:
+            data.why[doc_id] = ("missing-document", "does not exist")
+        except OSError as err:
+            data.why[doc_id] = ("unreadable-file", err.strerror or str(err))
     return data
 
 
@@ -280,7 +352,7 @@ def decode_documents(data: dict[str, bytes | None]) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for doc_id, raw in data.items():
         try:
-            out[doc_id] = raw.decode("utf-8") if raw is not None else None
+            out[doc_id] = document_text(raw) if raw is not None else None
         except UnicodeDecodeError:
             out[doc_id] = None
     return out
