@@ -111,6 +111,9 @@ def cmd_check(args) -> int:
     if args.html and not args.file:
         _say("claimledger check: --html needs --file DRAFT.")
         return 2
+    if args.top < 1:
+        _say(f"claimledger check: --top {args.top} shows nothing. Fix: give --top 1 or more (default 3).")
+        return 2
     checker = Checker(load(args.root), semantic=args.semantic)
     if args.sentence:
         reports = checker.check_sentence(args.sentence, top=args.top)
@@ -307,6 +310,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"claimledger {args.command}: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # a file or folder the command needs cannot be read or written
+        if args.debug:
+            raise
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"claimledger {args.command}: {where}{err.strerror or err}. Fix: check that the path exists and that you may "
+              "read it (and write it, for outputs); run with --debug for details.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"claimledger {args.command}: interrupted; files already written are complete.", file=sys.stderr)
