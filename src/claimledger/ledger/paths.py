@@ -7,6 +7,7 @@ the readers ask it before they open anything and report ``outside-ledger`` when 
 """
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def contained(root: str | Path, name: str | Path) -> Path:
     ------
     OutsideLedger
         when ``name`` is absolute, climbs out with ``..``, or is (or passes through) a symlink that leads outside.
+    OSError
+        when a folder on the way cannot be read.
 
     Examples
     --------
@@ -36,8 +39,12 @@ def contained(root: str | Path, name: str | Path) -> Path:
     base = Path(root).resolve()
     try:
         real = (base / text).resolve()
-    except (OSError, RuntimeError) as err:  # a symlink loop
+    except RuntimeError as err:  # a symlink loop
         raise OutsideLedger(f"{text} cannot be resolved ({err})") from None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise OutsideLedger(f"{text} cannot be resolved (a loop of symbolic links)") from None
+        raise  # e.g. a folder on the way that cannot be read: the caller reports it as unreadable
     if real != base and base not in real.parents:
         raise OutsideLedger(f"{text} leads to {real}, outside the ledger folder" if Path(text).parts[0] != ".."
                             else f"{text} climbs out of the ledger folder")

@@ -197,15 +197,13 @@ def _open_table(root: str | Path, table: Table) -> tuple[bytes | None, list[Prob
     """The bytes of a table file, or the problem that stops it being read: outside the ledger, missing, unreadable."""
     file, expected = table.path, table.field_names
     try:
-        path = contained(root, file)
+        return contained(root, file).read_bytes(), []
     except OutsideLedger as err:
         return None, [Problem(file, None, "(file)", "outside-ledger", f"datapackage.json names this table's path, but {err}; it was not read.",
                               "name a path inside the ledger folder, e.g. evidence/NAME.csv.")]
-    if not path.exists():
+    except FileNotFoundError:
         return None, [Problem(file, None, "(file)", "missing-file", "the file is missing.",
                               f"create it with the header line: {','.join(expected)}")]
-    try:
-        return path.read_bytes(), []
     except OSError as err:
         return None, [Problem(file, None, "(file)", "unreadable-file", f"the file cannot be read ({err.strerror or err}).",
                               "make it a readable file (check its permissions, and that no folder has its name).")]

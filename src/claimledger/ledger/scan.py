@@ -67,7 +67,11 @@ def scan_text(file: str, data: bytes, text: str, header: list[str], record_lines
                            "delete it (it does not show on screen, but makes the value differ from what it looks like).",
                            code_point(ch)))
     strays = [m.start() for m in _STRAY.finditer(text)]
+    seen = set()
     for pos, (line, column, opened) in zip(strays, _locate(text, strays, record_lines, header)):
+        if (line, column) in seen:
+            continue  # one problem per value
+        seen.add((line, column))
         context = text[max(pos - 20, 0):pos + 20].split("\n")[0]
         fix = 'quote the whole value and double each quote inside it, e.g. "say ""no"" to that".'
         if opened:  # text after a closing quote: readers disagree (pyarrow drops the quotes, the csv module stops)

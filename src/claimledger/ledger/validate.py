@@ -242,7 +242,7 @@ def compare_quotes(document_id: pd.Series, quote: pd.Series, start: np.ndarray, 
     document length in code points (0 when unknown).
     """
     doc_ids = list(texts)
-    code = pd.Categorical(document_id, categories=doc_ids).codes.astype(np.int64) if doc_ids else np.full(len(quote), -1)
+    code = pd.Index(doc_ids).get_indexer(pd.Series(document_id, dtype=object)).astype(np.int64) if doc_ids else np.full(len(quote), -1)
     has_doc = code >= 0
     n_cp = np.array([len(texts[k]) for k in doc_ids] + [0], dtype=np.int64)
     doc_len = np.where(has_doc, n_cp[code], 0)
@@ -446,7 +446,8 @@ def check_ledger_rules(raws: dict[str, RawTable], today: _dt.date | None = None)
         out += _emit(links, (lk["certainty_basis"] == "assessor") & (lk["certainty_reason"] == ""), "certainty_reason",
                      "reason-required", "a certainty rated by the assessor needs a reason.",
                      "say why (design, size, risk of bias, indirectness).")
-        est, lo, hi = to_number(lk["estimate"]), to_number(lk["ci_low"]), to_number(lk["ci_high"])
+        finite = lambda v: v.where(np.isfinite(v.to_numpy(dtype=float, na_value=np.nan)))  # infinities are reported as not-finite
+        est, lo, hi = finite(to_number(lk["estimate"])), finite(to_number(lk["ci_low"])), finite(to_number(lk["ci_high"]))
         out += _emit(links, est.notna() & (lk["measure"] == ""), "measure", "measure-required",
                      "an estimate needs its measure.", "set measure (RR, OR, HR, RD, MD or SMD).")
         out += _emit(links, (est.notna() & lo.notna() & hi.notna() & ((lo > est) | (est > hi))).fillna(False), "estimate",
