@@ -584,3 +584,11 @@ def test_the_run_deadline_stops_new_requests(tmp_path, httpserver):
     res = claimledger.resolve.resolve_citations(root, online=True, config=apis.config(run_deadline=0.0))
     assert {p.code for p in res.report.errors} == {"lookup-failed"} and "deadline" in res.report.errors[0].message
     assert res.stats and all(v["requests"] == 0 for v in res.stats.values())
+
+
+def test_a_twenty_digit_integer_is_refused_and_loads_as_missing(mini):
+    """Found by tests/test_hostile_props.py: pandas read 20 digits as uint64 and load(strict=False) raised."""
+    edit(mini / "evidence/links.csv", ",MD,-16,-21.3,-10.6,216,", ",MD,-16,-21.3,-10.6,20000000000000000000,")
+    assert errors(mini) == [("evidence/links.csv", 2, "n_participants", "bad-integer")]
+    ledger = claimledger.load(mini, strict=False)
+    assert ledger.links["n_participants"].isna().iloc[0] and len(ledger.grades()) == 4

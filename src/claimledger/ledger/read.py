@@ -269,8 +269,9 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
     for f in table.fields:
         s = raw[f.name] if f.name in raw else pd.Series([""] * len(raw), index=raw.index)
         blank = s == ""
-        if f.type == "integer":
-            out[f.name] = pd.to_numeric(s.where(~blank), errors="coerce").astype("Int64")
+        if f.type == "integer":  # 18 digits at most, as validation accepts: a longer one is missing, not an overflow
+            whole = s.str.fullmatch(r"[+-]?[0-9]{1,18}").fillna(False).astype(bool)
+            out[f.name] = pd.to_numeric(s.where(~blank & whole), errors="coerce").astype("Int64")
         elif f.type == "number":
             out[f.name] = pd.to_numeric(s.where(~blank), errors="coerce").astype("Float64")
         elif f.type == "boolean":
