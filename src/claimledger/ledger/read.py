@@ -20,10 +20,12 @@ import pandas as pd
 
 from ..problems import Problem
 from .paths import OutsideLedger, contained
-from .scan import check_lengths, scan_text
+from .scan import MAX_FIELD, scan_text
 from .schema import Schema, Table
 
 BOM = b"\xef\xbb\xbf"
+ARROW_BLOCK = 4 << 20
+"""Bytes per block of pyarrow's CSV reader (its default of 1 MiB makes more, slower blocks on large tables)."""
 csv.field_size_limit(2**31 - 1)  # long values are reported as field-too-long (scan.check_lengths), not as a parse error
 
 
@@ -43,13 +45,15 @@ class RawTable:
         return self.table.path
 
 
-def _read_arrow(body: str, header: list[str]) -> pd.DataFrame | None:
+def _read_arrow(body: bytes, header: list[str]) -> tuple[pd.DataFrame | None, list[tuple[int, str, int]]]:
     """Fast path: pyarrow's multi-threaded CSV reader, every column as text.
 
-    Returns None as soon as any row is irregular (too few or too many fields),
-    so that the exact slow path can locate and report it.
+    Returns (None, []) as soon as any row is irregular (too few or too many fields),
+    so that the exact slow path can locate and report it; else the frame and the
+    values longer than :data:`MAX_FIELD` as (row, column, characters).
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     irregular = []
@@ -60,18 +64,27 @@ def _read_arrow(body: str, header: list[str]) -> pd.DataFrame | None:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True, block_size=ARROW_BLOCK),
+            # Without a quote character no value can hold a newline, and the reader splits blocks much faster.
+            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in body, ignore_empty_lines=False, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
-        return None
+        return None, []
     if irregular:
-        return None
+        return None, []
+    too_long = [(int(i), name, int(n)) for name, col in zip(header, table.columns) if len(col) and pc.max(pc.binary_length(col)).as_py() > MAX_FIELD
+                for i, n in _long_values(col)]
     frame = table.to_pandas()
-    return frame.astype("str") if any(str(t) != "str" for t in frame.dtypes) else frame
+    return (frame.astype("str") if any(str(t) != "str" for t in frame.dtypes) else frame), too_long
+
+
+def _long_values(col):
+    import pyarrow.compute as pc
+    chars = pc.utf8_length(col).to_numpy(zero_copy_only=False)
+    return [(i, chars[i]) for i in np.flatnonzero(chars > MAX_FIELD)]
 
 
 
@@ -87,7 +100,12 @@ def _record_start_lines(text: str, n_rows: int) -> np.ndarray:
     return np.asarray(starts[:n_rows], dtype=int)
 
 
-def _parse_rows(text: str, file: str, expected: list[str]):
+def _too_long(file: str, found, lines) -> list[Problem]:
+    return [Problem(file, int(lines[i]), column, "field-too-long", f"the value is {n:,} characters long; at most {MAX_FIELD:,} are accepted.",
+                    "shorten it (a quote needs only the words that make the claim), or split it into several rows.") for i, column, n in found]
+
+
+def _parse_rows(text: str, file: str, expected: list[str], data: bytes | None = None):
     # ``expected`` here is the header as the file has it; the caller reorders to the schema.
     """Parse the records under the header into an all-text frame.
 
@@ -105,14 +123,15 @@ def _parse_rows(text: str, file: str, expected: list[str]):
         end -= 1
     blank = body.find("\n\n", body.find("\n"))  # a blank line after the header, other than trailing ones
     if blank == -1 or blank + 1 >= end:
-        frame = _read_arrow(body, expected)
+        raw = data if data is not None and data.endswith(b"\n") else body.encode("utf-8")
+        frame, too_long = _read_arrow(raw, expected)
         if frame is not None:
             # Editor lines equal record numbers unless some value spans lines; only then walk the records.
-            spans = body.count("\n") != len(frame) + 1  # header + one line per record, when nothing spans lines
+            spans = raw.count(b"\n") != len(frame) + 1  # header + one line per record, when nothing spans lines
             lines = _record_start_lines(body, len(frame)) if spans else np.arange(2, len(frame) + 2)
-            return frame, lines, problems
+            return frame, lines, problems + _too_long(file, too_long, lines)
     # Slow, exact path. Trailing blank lines are harmless and ignored, as on the fast path.
-    rows, starts = [], []
+    rows, starts, too_long = [], [], []
     reader = csv.reader(io.StringIO(text.rstrip("\n") + "\n"), strict=True)
     prev = 0
     try:
@@ -132,13 +151,16 @@ def _parse_rows(text: str, file: str, expected: list[str]):
                 continue
             rows.append(rec)
             starts.append(start)
+            if len(max(rec, key=len, default="")) > MAX_FIELD:
+                too_long += [(len(rows) - 1, expected[k], len(v)) for k, v in enumerate(rec) if len(v) > MAX_FIELD]
     except csv.Error as err:
         problems.append(Problem(file, prev + 1, "(row)", "bad-quoting",
                                 f"a quoted value that starts on this line is never closed ({err}).",
                                 'close the quote; write a quote inside a quoted value as two quotes ("").'))
     if any(p.severity == "error" for p in problems):
         return None, np.zeros(0, dtype=int), problems
-    return pd.DataFrame(rows, columns=expected, dtype=str), np.asarray(starts, dtype=int), problems
+    lines = np.asarray(starts, dtype=int)
+    return pd.DataFrame(rows, columns=expected, dtype=str), lines, problems + _too_long(file, too_long, lines)
 
 
 def _decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -244,7 +266,8 @@ def parse_table(table: Table, data: bytes) -> RawTable:
     if header != expected:
         problems.append(Problem(file, 1, "(header)", "column-order", "columns are in a different order from the schema.",
                                 f"reorder them as: {','.join(expected)}.", severity="warning"))
-    frame, lines, found = _parse_rows(text, file, header)
+    unchanged = not problems  # no BOM and no CR taken out: the bytes are the text, and Arrow reads them as they are
+    frame, lines, found = _parse_rows(text, file, header, data if unchanged else None)
     scanned = scan_text(file, data, text, header, lines)
     if scanned and any(p.code == "stray-quote" for p in scanned):
         found = [p for p in found if p.code != "bad-quoting"]  # the csv module calls a stray quote an unclosed one
@@ -252,7 +275,6 @@ def parse_table(table: Table, data: bytes) -> RawTable:
     problems.extend(found)
     if frame is None:
         return fail(*problems)
-    problems.extend(check_lengths(file, frame, lines))
     return RawTable(table, frame[expected], lines, problems)
 
 

@@ -5,7 +5,7 @@
   the same on screen can be told apart (``invisible-character``);
 * a quote character inside an unquoted value, or text after a closing quote (``stray-quote``): readers
   disagree about such a value (pyarrow drops the quotes, the csv module stops);
-* a value longer than :data:`MAX_FIELD` characters (``field-too-long``).
+* a value longer than :data:`MAX_FIELD` characters (``field-too-long``; :mod:`.read` checks it as it parses).
 
 The scan costs one pass of ``bytes.translate`` over a file that holds only plain ASCII and no quotes; only
 files that hold something else are searched with regular expressions.
@@ -15,9 +15,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..problems import Problem, code_point
 
@@ -80,21 +77,4 @@ def scan_text(file: str, data: bytes, text: str, header: list[str], record_lines
         else:  # read literally by every reader, but not valid CSV
             out.append(Problem(file, line, column, "stray-quote", "a quote character stands inside a value that is not quoted "
                                "(read as it is).", fix, context, "warning"))
-    return out
-
-
-def check_lengths(file: str, frame: pd.DataFrame, lines: np.ndarray) -> list[Problem]:
-    """A problem for each value longer than :data:`MAX_FIELD` characters (its bytes are checked first: cheap)."""
-    out: list[Problem] = []
-    for column in frame.columns:
-        arr = pa.array(frame[column].array) if not isinstance(frame[column].array, pa.Array) else frame[column].array
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        if not len(arr) or pc.max(pc.binary_length(arr)).as_py() <= MAX_FIELD:
-            continue
-        chars = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
-        for i in np.flatnonzero(chars > MAX_FIELD):
-            out.append(Problem(file, int(lines[i]), str(column), "field-too-long",
-                               f"the value is {int(chars[i]):,} characters long; at most {MAX_FIELD:,} are accepted.",
-                               "shorten it (a quote needs only the words that make the claim), or split it into several rows."))
     return out
