@@ -25,7 +25,6 @@ import pytest
 import claimledger
 from claimledger.files import spreadsheet_safe, write_atomic
 from claimledger.ledger import validate
-from claimledger.ledger.lock import LOCK_NAME
 from conftest import REPO
 from hostile import append_line, as_plain_user, edit, fingerprint, loosen, read_only, run
 
@@ -293,6 +292,8 @@ def test_crlf_and_lone_cr_documents_keep_their_offsets(mini, tmp_path):
 
 def test_writer_lock_makes_a_second_merge_wait(mini):
     from filelock import FileLock
+
+    from claimledger.ledger.lock import LOCK_NAME
     review = _review(mini, [["yes", "d2", 2, 8, "second", "acupuncture-safe"]])
     mentions = mini / "evidence/mentions.csv"
     before = mentions.read_bytes()
