@@ -63,7 +63,7 @@ def test_bibtex_round_trips_through_bibtexparser_with_specials_escaped(mini):
         "article", "Tu, J. F. and others", "2024", "10.1001/jamainternmed.2024.5463", "39401008")
     smith = entries["smith2020-cost"]
     assert (smith.entry_type, smith["title"], smith["author"]) == ("misc", r"Costs \& benefits of 50\% less pain", "{National Guideline Centre}")
-    assert latex_escape("a_b {c} #1 $2 ~^\\") == r"a\_b \{c\} \#1 \$2 \textasciitilde{}\textasciicircum{}\textbackslash{}"
+    assert latex_escape("a_b {c} #1 $2 ~^\\") == r"a\_b \textbraceleft{}c\textbraceright{} \#1 \$2 \textasciitilde{}\textasciicircum{}\textbackslash{}"
 
 
 def test_csl_json_items(mini):

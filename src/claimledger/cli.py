@@ -585,6 +585,13 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"claimledger {args.command}: {err}", file=sys.stderr)
         return 1
+    except OSError as err:  # a file or folder the command needs cannot be read or written
+        if args.debug:
+            raise
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"claimledger {args.command}: {where}{err.strerror or err}. Fix: check that the path exists and that you may "
+              "read it (and write it, for outputs); run with --debug for details.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"claimledger {args.command}: interrupted; files already written are complete.", file=sys.stderr)
         return 130

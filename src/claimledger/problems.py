@@ -11,7 +11,56 @@ This module never prints.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
+
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00a0\u00ad\u061c\u180e\u2000-\u200f\u2028-\u202f"
+                       "\u205f-\u2064\u2066-\u206f\u3000\ufeff\ufff9-\ufffb]")
+"""Characters that show as nothing, or as a plain space, on screen but make two values differ."""
+_LOOKALIKE = re.compile("[\u0370-\u03ff\u0400-\u052f\u13a0-\u13ff\uff01-\uff5e]")
+"""Greek, Cyrillic, Cherokee and full-width letters: they look like Latin letters and digits."""
+
+
+def code_point(ch: str) -> str:
+    """``U+0435 CYRILLIC SMALL LETTER IE``: one character named so that a person can find it.
+
+    >>> code_point("\\u0435"), code_point("\\x00"), code_point("\\ufeff")
+    ('U+0435 CYRILLIC SMALL LETTER IE', 'U+0000 NULL', 'U+FEFF ZERO WIDTH NO-BREAK SPACE')
+    """
+    name = unicodedata.name(ch, "") or {0: "NULL", 9: "TAB", 10: "LINE FEED", 13: "CARRIAGE RETURN"}.get(ord(ch), "CONTROL")
+    return f"U+{ord(ch):04X} {name}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible character written as ``<U+XXXX>``, so that a message shows it.
+
+    >>> visible("endorphin\\x00-release")
+    'endorphin<U+0000>-release'
+    """
+    return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text) if text else text
+
+
+def hidden_characters(value: str) -> str:
+    """A sentence naming the invisible characters of ``value``, and its look-alike letters when it mixes them
+    with Latin ones ("" when there are none).
+
+    >>> hidden_characters("\\u0435ndorphin-release")
+    'The value holds U+0435 CYRILLIC SMALL LETTER IE at character 1, which looks like a Latin letter.'
+    """
+    if not value or value.isascii() and not INVISIBLE.search(value):
+        return ""
+    found = [(i, ch, "invisible") for i, ch in enumerate(value) if INVISIBLE.match(ch)]
+    if re.search("[A-Za-z]", value):
+        found += [(i, ch, "look-alike") for i, ch in enumerate(value) if _LOOKALIKE.match(ch)]
+    if not found:
+        return ""
+    found.sort()
+    parts = [f"{code_point(ch)} at character {i + 1}" for i, ch, _ in found[:5]] + (["..."] if len(found) > 5 else [])
+    kinds = {k for *_, k in found}
+    tail = ("which look" if len(found) > 1 else "which looks") + " like a Latin letter" if kinds == {"look-alike"} else \
+        ("which " + ("do" if len(found) > 1 else "does") + " not show on screen" if kinds == {"invisible"} else "which are hard to see")
+    return f"The value holds {', '.join(parts)}, {tail}."
 
 
 @dataclass(frozen=True)
@@ -34,6 +83,14 @@ class Problem:
     """The offending value, if any."""
     severity: str = "error"
     """``error`` (exit 1) or ``warning`` (reported, exit 0)."""
+
+    def __post_init__(self):
+        # Name invisible and look-alike characters by code point in every message, whoever built it.
+        note = hidden_characters(self.value) if self.code != "invisible-character" else ""
+        message = visible(self.message)
+        if note and note not in message:
+            message = f"{message} {note}"
+        object.__setattr__(self, "message", message)
 
     def location(self) -> str:
         return f"{self.file}:{self.line}" if self.line is not None else self.file

@@ -8,6 +8,7 @@ import csv
 import sys
 from pathlib import Path
 
+from ..files import write_atomic
 from ..problems import CODES
 from .schema import Field, Schema, Table, read_schema
 
@@ -71,4 +72,4 @@ def page(root: str | Path = ".") -> str:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".")
-    (target / "docs" / "data-model.md").write_text(page(target), encoding="utf-8")
+    write_atomic(target / "docs" / "data-model.md", page(target))

@@ -10,13 +10,15 @@ import csv
 import hashlib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import write_atomic
-from ..problems import EvidenceError
-from .read import read_table
-from .schema import read_schema
+from ..problems import EvidenceError, Problem
+from .lock import ledger_lock
+from .read import parse_table, read_table
+from .schema import Table, read_schema
 
 
 def next_ids(existing: list[str], n: int, default: str = "m0001") -> list[str]:
@@ -62,8 +64,39 @@ def read_raw(root: Path, name: str):
     return table, raw
 
 
-def append_rows(path: Path, header_fields: list[str], rows: list[dict]) -> None:
-    """Append rows to a ledger CSV, keeping every existing byte (and the file's line ending and column order)."""
+def check_before_write(table: Table, old: bytes, new: bytes) -> None:
+    """Refuse to write ``new`` in place of ``old`` when it has schema errors that ``old`` did not have.
+
+    The new bytes are parsed and checked as validation would (structure, types, patterns, enums, keys), so a
+    value from a server or a review file that would break the table (a newline and a formula in a PMID, a
+    malformed id) is never written.
+
+    Raises
+    ------
+    EvidenceError
+        listing the new problems; nothing is written then.
+    """
+    from .validate import check_fields
+
+    def errors(data: bytes) -> tuple[Counter, list[Problem]]:
+        raw = parse_table(table, data) if data else None
+        found = [] if raw is None else list(raw.problems) + (check_fields(raw) if raw.frame is not None else [])
+        found = [p for p in found if p.severity == "error"]
+        return Counter((p.code, p.column) for p in found), found
+
+    before, _ = errors(old)
+    after, found = errors(new)
+    added = after - before
+    if added:
+        detail = "\n".join(p.format() for p in found if (p.code, p.column) in added)
+        raise EvidenceError(f"the new rows would not be valid in {table.path}, so nothing was written:\n{detail}")
+
+
+def append_rows(path: Path, header_fields: list[str], rows: list[dict], table: Table | None = None) -> None:
+    """Append rows to a ledger CSV, keeping every existing byte (and the file's line ending and column order).
+
+    With ``table`` the result is checked against the schema first (:func:`check_before_write`).
+    """
     original = path.read_bytes() if path.exists() else b""
     text = original.decode("utf-8-sig") if original else ""
     first = text.split("\n", 1)[0]
@@ -78,7 +111,10 @@ def append_rows(path: Path, header_fields: list[str], rows: list[dict]) -> None:
         w.writerow(header)
     for r in rows:
         w.writerow(["" if r.get(c) is None else str(r.get(c)) for c in header])
-    write_atomic(path, prefix + buf.getvalue().encode("utf-8"))
+    new = prefix + buf.getvalue().encode("utf-8")
+    if table is not None:
+        check_before_write(table, original, new)
+    write_atomic(path, new)
 
 
 @dataclass
@@ -113,11 +149,18 @@ def add_document(root: str | Path, source: str | Path, document_id: str | None =
         data = source.read_bytes()
     except FileNotFoundError:
         raise EvidenceError(f"{source}: no such file. Fix: give the path of the document's text.") from None
+    except OSError as err:
+        raise EvidenceError(f"{source}: cannot be read ({err.strerror or err}). Fix: give a readable text file.") from None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise EvidenceError(f"{source}: not UTF-8 text (byte 0x{data[err.start]:02X} at {err.start}). "
                             "Fix: save the document as UTF-8 text first; quotes and offsets are read as UTF-8.") from err
+    with ledger_lock(root):  # the next id is allocated from the table read under the lock
+        return _register(root, source, data, document_id, title=title, site=site, author=author, date=date)
+
+
+def _register(root: Path, source: Path, data: bytes, document_id: str | None, **meta: str) -> AddedDocument:
     table, raw = read_raw(root, "documents")
     frame = raw.frame
     digest = hashlib.sha256(data).hexdigest()
@@ -137,7 +180,7 @@ def add_document(root: str | Path, source: str | Path, document_id: str | None =
                             f"the next one ({next_ids(ids, 1)[0]}).")
     documents = root / "documents"
     try:
-        inside = source.resolve().parent == documents.resolve()
+        inside = source.resolve().parent == documents.resolve() and not source.is_symlink()
     except OSError:
         inside = False
     if inside:
@@ -151,9 +194,9 @@ def add_document(root: str | Path, source: str | Path, document_id: str | None =
         if (root / rel).exists():
             raise EvidenceError(f"{rel} exists already. Fix: remove it or choose another document_id.")
         write_atomic(root / rel, data)
-    row = {"document_id": document_id, "file": rel, "sha256": digest, "title": title, "site": site, "author": author, "date": date}
+    row = {"document_id": document_id, "file": rel, "sha256": digest, **meta}
     try:
-        append_rows(root / table.path, table.field_names, [row])
+        append_rows(root / table.path, table.field_names, [row], table=table)
     except BaseException:
         if not inside:
             (root / rel).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ claims whose verdict, certainty or deciding citations differ are reported.
 """
 from __future__ import annotations
 
+import io
 import subprocess
 import tarfile
 import tempfile
@@ -40,9 +41,8 @@ def checkout(root: str | Path, rev: str, dest: Path) -> Path:
     root = Path(root).resolve()
     prefix = _git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
     _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    tar = dest / "ledger.tar"
-    tar.write_bytes(_git(root, "archive", "--format=tar", rev).stdout)  # run in a subfolder, git archives that folder only
-    with tarfile.open(tar) as t:
+    archive = _git(root, "archive", "--format=tar", rev).stdout  # run in a subfolder, git archives that folder only
+    with tarfile.open(fileobj=io.BytesIO(archive)) as t:
         t.extractall(dest / "tree", filter="data")
     out = dest / "tree"
     if not (out / "datapackage.json").exists():

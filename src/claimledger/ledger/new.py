@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..files import csv_text, write_atomic
+from ..files import GITIGNORE, csv_text, write_atomic
 from ..problems import EvidenceError
 from .schema import DESCRIPTOR, Schema, template_text
 
@@ -25,5 +25,5 @@ def init_ledger(directory: str | Path) -> Path:
         if not (root / t.path).exists():
             write_atomic(root / t.path, csv_text(t.field_names, []))
     if not (root / ".gitignore").exists():
-        write_atomic(root / ".gitignore", "reports/\n")
+        write_atomic(root / ".gitignore", "\n".join(GITIGNORE) + "\n")
     return root

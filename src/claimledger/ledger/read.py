@@ -19,9 +19,14 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem
+from .paths import OutsideLedger, contained
+from .scan import MAX_FIELD, scan_text
 from .schema import Schema, Table
 
 BOM = b"\xef\xbb\xbf"
+ARROW_BLOCK = 4 << 20
+"""Bytes per block of pyarrow's CSV reader (its default of 1 MiB makes more, slower blocks on large tables)."""
+csv.field_size_limit(2**31 - 1)  # long values are reported as field-too-long (scan.check_lengths), not as a parse error
 
 
 @dataclass
@@ -40,13 +45,15 @@ class RawTable:
         return self.table.path
 
 
-def _read_arrow(body: str, header: list[str]) -> pd.DataFrame | None:
+def _read_arrow(body: bytes, header: list[str]) -> tuple[pd.DataFrame | None, list[tuple[int, str, int]]]:
     """Fast path: pyarrow's multi-threaded CSV reader, every column as text.
 
-    Returns None as soon as any row is irregular (too few or too many fields),
-    so that the exact slow path can locate and report it.
+    Returns (None, []) as soon as any row is irregular (too few or too many fields),
+    so that the exact slow path can locate and report it; else the frame and the
+    values longer than :data:`MAX_FIELD` as (row, column, characters).
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     irregular = []
@@ -57,18 +64,27 @@ def _read_arrow(body: str, header: list[str]) -> pd.DataFrame | None:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True, block_size=ARROW_BLOCK),
+            # Without a quote character no value can hold a newline, and the reader splits blocks much faster.
+            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in body, ignore_empty_lines=False, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
-        return None
+        return None, []
     if irregular:
-        return None
+        return None, []
+    too_long = [(int(i), name, int(n)) for name, col in zip(header, table.columns) if len(col) and pc.max(pc.binary_length(col)).as_py() > MAX_FIELD
+                for i, n in _long_values(col)]
     frame = table.to_pandas()
-    return frame.astype("str") if any(str(t) != "str" for t in frame.dtypes) else frame
+    return (frame.astype("str") if any(str(t) != "str" for t in frame.dtypes) else frame), too_long
+
+
+def _long_values(col):
+    import pyarrow.compute as pc
+    chars = pc.utf8_length(col).to_numpy(zero_copy_only=False)
+    return [(i, chars[i]) for i in np.flatnonzero(chars > MAX_FIELD)]
 
 
 
@@ -84,7 +100,12 @@ def _record_start_lines(text: str, n_rows: int) -> np.ndarray:
     return np.asarray(starts[:n_rows], dtype=int)
 
 
-def _parse_rows(text: str, file: str, expected: list[str]):
+def _too_long(file: str, found, lines) -> list[Problem]:
+    return [Problem(file, int(lines[i]), column, "field-too-long", f"the value is {n:,} characters long; at most {MAX_FIELD:,} are accepted.",
+                    "shorten it (a quote needs only the words that make the claim), or split it into several rows.") for i, column, n in found]
+
+
+def _parse_rows(text: str, file: str, expected: list[str], data: bytes | None = None):
     # ``expected`` here is the header as the file has it; the caller reorders to the schema.
     """Parse the records under the header into an all-text frame.
 
@@ -102,14 +123,15 @@ def _parse_rows(text: str, file: str, expected: list[str]):
         end -= 1
     blank = body.find("\n\n", body.find("\n"))  # a blank line after the header, other than trailing ones
     if blank == -1 or blank + 1 >= end:
-        frame = _read_arrow(body, expected)
+        raw = data if data is not None and data.endswith(b"\n") else body.encode("utf-8")
+        frame, too_long = _read_arrow(raw, expected)
         if frame is not None:
             # Editor lines equal record numbers unless some value spans lines; only then walk the records.
-            spans = body.count("\n") != len(frame) + 1  # header + one line per record, when nothing spans lines
+            spans = raw.count(b"\n") != len(frame) + 1  # header + one line per record, when nothing spans lines
             lines = _record_start_lines(body, len(frame)) if spans else np.arange(2, len(frame) + 2)
-            return frame, lines, problems
+            return frame, lines, problems + _too_long(file, too_long, lines)
     # Slow, exact path. Trailing blank lines are harmless and ignored, as on the fast path.
-    rows, starts = [], []
+    rows, starts, too_long = [], [], []
     reader = csv.reader(io.StringIO(text.rstrip("\n") + "\n"), strict=True)
     prev = 0
     try:
@@ -129,13 +151,16 @@ def _parse_rows(text: str, file: str, expected: list[str]):
                 continue
             rows.append(rec)
             starts.append(start)
+            if len(max(rec, key=len, default="")) > MAX_FIELD:
+                too_long += [(len(rows) - 1, expected[k], len(v)) for k, v in enumerate(rec) if len(v) > MAX_FIELD]
     except csv.Error as err:
         problems.append(Problem(file, prev + 1, "(row)", "bad-quoting",
                                 f"a quoted value that starts on this line is never closed ({err}).",
                                 'close the quote; write a quote inside a quoted value as two quotes ("").'))
     if any(p.severity == "error" for p in problems):
         return None, np.zeros(0, dtype=int), problems
-    return pd.DataFrame(rows, columns=expected, dtype=str), np.asarray(starts, dtype=int), problems
+    lines = np.asarray(starts, dtype=int)
+    return pd.DataFrame(rows, columns=expected, dtype=str), lines, problems + _too_long(file, too_long, lines)
 
 
 def _decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -190,6 +215,22 @@ def _check_header(file: str, first: str, expected: list[str]) -> tuple[list[str]
     return header, problems
 
 
+def _open_table(root: str | Path, table: Table) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a table file, or the problem that stops it being read: outside the ledger, missing, unreadable."""
+    file, expected = table.path, table.field_names
+    try:
+        return contained(root, file).read_bytes(), []
+    except OutsideLedger as err:
+        return None, [Problem(file, None, "(file)", "outside-ledger", f"datapackage.json names this table's path, but {err}; it was not read.",
+                              "name a path inside the ledger folder, e.g. evidence/NAME.csv.")]
+    except FileNotFoundError:
+        return None, [Problem(file, None, "(file)", "missing-file", "the file is missing.",
+                              f"create it with the header line: {','.join(expected)}")]
+    except OSError as err:
+        return None, [Problem(file, None, "(file)", "unreadable-file", f"the file cannot be read ({err.strerror or err}).",
+                              "make it a readable file (check its permissions, and that no folder has its name).")]
+
+
 def read_table(root: str | Path, table: Table) -> RawTable:
     """Read one table of the ledger as text, collecting every structural problem.
 
@@ -199,17 +240,21 @@ def read_table(root: str | Path, table: Table) -> RawTable:
     >>> raw.frame.columns[:2].tolist()  # doctest: +SKIP
     ['claim_id', 'statement']
     """
+    data, problems = _open_table(root, table)
+    if data is None:
+        return RawTable(table, None, np.zeros(0, dtype=int), problems)
+    return parse_table(table, data)
+
+
+def parse_table(table: Table, data: bytes) -> RawTable:
+    """A table's bytes as an all-text frame, with every structural problem (what :func:`read_table` read)."""
     file = table.path
-    path = Path(root) / file
     expected = table.field_names
 
     def fail(*p: Problem) -> RawTable:
         return RawTable(table, None, np.zeros(0, dtype=int), list(p))
 
-    if not path.is_file():
-        return fail(Problem(file, None, "(file)", "missing-file", "the file is missing.",
-                            f"create it with the header line: {','.join(expected)}"))
-    text, problems = _decode(file, path.read_bytes())
+    text, problems = _decode(file, data)
     if text is None:
         return fail(*problems)
     if not text.strip():
@@ -221,7 +266,12 @@ def read_table(root: str | Path, table: Table) -> RawTable:
     if header != expected:
         problems.append(Problem(file, 1, "(header)", "column-order", "columns are in a different order from the schema.",
                                 f"reorder them as: {','.join(expected)}.", severity="warning"))
-    frame, lines, found = _parse_rows(text, file, header)
+    unchanged = not problems  # no BOM and no CR taken out: the bytes are the text, and Arrow reads them as they are
+    frame, lines, found = _parse_rows(text, file, header, data if unchanged else None)
+    scanned = scan_text(file, data, text, header, lines)
+    if scanned and any(p.code == "stray-quote" for p in scanned):
+        found = [p for p in found if p.code != "bad-quoting"]  # the csv module calls a stray quote an unclosed one
+    problems.extend(scanned)
     problems.extend(found)
     if frame is None:
         return fail(*problems)
@@ -241,8 +291,9 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
     for f in table.fields:
         s = raw[f.name] if f.name in raw else pd.Series([""] * len(raw), index=raw.index)
         blank = s == ""
-        if f.type == "integer":
-            out[f.name] = pd.to_numeric(s.where(~blank), errors="coerce").astype("Int64")
+        if f.type == "integer":  # 18 digits at most, as validation accepts: a longer one is missing, not an overflow
+            whole = s.str.fullmatch(r"[+-]?[0-9]{1,18}").fillna(False).astype(bool)
+            out[f.name] = pd.to_numeric(s.where(~blank & whole), errors="coerce").astype("Int64")
         elif f.type == "number":
             out[f.name] = pd.to_numeric(s.where(~blank), errors="coerce").astype("Float64")
         elif f.type == "boolean":
@@ -260,18 +311,60 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(out, index=raw.index)
 
 
-def read_document_bytes(root: str | Path, documents: pd.DataFrame) -> dict[str, bytes | None]:
-    """The bytes of each registered document, read once (None when the file is missing or unreadable).
+class DocumentBytes(dict):
+    """document_id -> the document's bytes, or None; ``why[document_id]`` says why a document has none."""
+
+    def __init__(self):
+        super().__init__()
+        self.why: dict[str, tuple[str, str]] = {}
+        """document_id -> (problem code, reason): ``missing-document``, ``outside-ledger`` or ``unreadable-file``."""
+
+
+def read_document(root: str | Path, file: str) -> bytes:
+    """The bytes of one document the ledger names: the one way every command reads a document.
+
+    Documents are bytes; their text is those bytes decoded as UTF-8 (:func:`document_text`), with every
+    line ending (LF, CRLF, a lone CR) kept, so that offsets count the same code points everywhere.
+
+    Raises
+    ------
+    OutsideLedger
+        when the path resolves outside the ledger folder (nothing is opened).
+    FileNotFoundError, OSError
+        when it is missing or cannot be read.
+    """
+    path = contained(root, file)
+    if not path.is_file():
+        raise (IsADirectoryError if path.is_dir() else FileNotFoundError)(2 if not path.exists() else 21, "not a file", file)
+    return path.read_bytes()
+
+
+def document_text(data: bytes) -> str:
+    """A document's text from its bytes: strict UTF-8, line endings untouched (no universal newlines).
+
+    Raises UnicodeDecodeError when the bytes are not UTF-8.
+    """
+    return data.decode("utf-8")
+
+
+def read_document_bytes(root: str | Path, documents: pd.DataFrame) -> DocumentBytes:
+    """The bytes of each registered document, read once (None when missing, outside the ledger or unreadable).
 
     Validation hashes them, the quote check and the loader decode them.
     """
-    data: dict[str, bytes | None] = {}
+    data = DocumentBytes()
     for doc_id, file in zip(documents["document_id"].astype(str), documents["file"].astype(str)):
-        path = Path(root) / file
+        data[doc_id] = None
+        if not file:
+            continue
         try:
-            data[doc_id] = path.read_bytes() if file and path.is_file() else None
-        except OSError:
-            data[doc_id] = None
+            data[doc_id] = read_document(root, file)
+        except OutsideLedger as err:
+            data.why[doc_id] = ("outside-ledger", str(err))
+        except FileNotFoundError:
+            data.why[doc_id] = ("missing-document", "does not exist")
+        except OSError as err:
+            data.why[doc_id] = ("unreadable-file", err.strerror or str(err))
     return data
 
 
@@ -280,7 +373,7 @@ def decode_documents(data: dict[str, bytes | None]) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for doc_id, raw in data.items():
         try:
-            out[doc_id] = raw.decode("utf-8") if raw is not None else None
+            out[doc_id] = document_text(raw) if raw is not None else None
         except UnicodeDecodeError:
             out[doc_id] = None
     return out

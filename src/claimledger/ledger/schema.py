@@ -8,6 +8,8 @@ reading the descriptor.
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -82,6 +84,42 @@ class Table:
         raise KeyError(name)
 
 
+REQUIRED_TABLES = ("claims", "documents", "mentions")
+"""Tables every ledger has: without them no ledger rule could be checked."""
+
+
+def _check_field(source: str, table: str, f: Field) -> None:
+    where = f'{source}: resource "{table}", field "{f.name}"'
+    if not isinstance(f.name, str) or not isinstance(f.type, str):
+        raise SchemaError(f"{where}: name and type must be text. Fix: write them as strings.")
+    if f.pattern is not None:
+        try:
+            if not isinstance(f.pattern, str):
+                raise TypeError("not a string")
+            re.compile(f.pattern)
+        except (re.error, TypeError, RecursionError, OverflowError) as err:
+            raise SchemaError(f"{where}: pattern {f.pattern!r} is not a valid regular expression ({err}). "
+                              "Fix: correct the pattern.") from None
+    for bound in ("minimum", "maximum"):
+        value = getattr(f, bound)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value)):
+            raise SchemaError(f"{where}: {bound} {value!r} is not a number. Fix: write it as a JSON number, e.g. 0.")
+    if f.enum is not None and not all(isinstance(v, str) for v in f.enum):
+        raise SchemaError(f"{where}: enum values must be text. Fix: quote each value.")
+
+
+def _check_table(source: str, t: Table) -> None:
+    if not isinstance(t.name, str) or not isinstance(t.path, str) or not t.path:
+        raise SchemaError(f"{source}: resource {t.name!r} needs a name and a path (text). Fix: write both as strings.")
+    names = t.field_names
+    for f in t.fields:
+        _check_field(source, t.name, f)
+    for key in t.primary_key + tuple(c for fk in t.foreign_keys for c in fk.fields):
+        if key not in names:
+            raise SchemaError(f'{source}: resource "{t.name}" names key column "{key}", which it does not declare. '
+                              "Fix: declare the field or correct the key.")
+
+
 def _as_tuple(v) -> tuple[str, ...]:
     if v is None:
         return ()
@@ -112,9 +150,26 @@ class Schema:
                         foreign_keys=fks,
                     )
                 )
-        except (KeyError, TypeError) as err:
-            raise SchemaError(f"{source}: not a usable Table Schema data package (missing {err}).") from err
+        except (KeyError, TypeError, AttributeError) as err:
+            raise SchemaError(f"{source}: not a usable Table Schema data package (missing or malformed {err}). "
+                              "Fix: compare it with the datapackage.json that `claimledger init` writes.") from None
         self.tables: dict[str, Table] = {t.name: t for t in tables}
+        for t in tables:
+            _check_table(source, t)
+
+    def require(self, *names: str) -> Schema:
+        """This schema, if it declares every table named (default: :data:`REQUIRED_TABLES`).
+
+        Raises
+        ------
+        SchemaError
+            naming the tables it lacks.
+        """
+        missing = [n for n in (names or REQUIRED_TABLES) if n not in self.tables]
+        if missing:
+            raise SchemaError(f"{self.source}: no resource named {', '.join(missing)}; it declares {', '.join(self.tables) or 'none'}. "
+                              "Fix: restore the missing resource(s) from the datapackage.json that `claimledger init` writes.")
+        return self
 
     def table(self, name: str) -> Table:
         try:
@@ -139,18 +194,32 @@ def read_schema(root: str | Path = ".") -> Schema:
     SchemaError
         when the file is missing or is not valid JSON.
     """
-    path = Path(root) / DESCRIPTOR
+    root = Path(root)
+    path = root / DESCRIPTOR
+    if root.exists() and not root.is_dir():
+        raise SchemaError(f"{root} is a file, not a ledger folder. Fix: pass the folder that holds {DESCRIPTOR} to --root.")
     try:
-        raw = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SchemaError(
             f"{path}: no {DESCRIPTOR} here, so this is not a claimledger ledger. "
             f"Fix: run the command from the ledger's folder, pass --root DIR, or create one with `claimledger init DIR`."
         ) from None
+    except OSError as err:
+        raise SchemaError(f"{path}: cannot be read ({err.strerror or err}). Fix: make it (and its folder) readable.") from None
     try:
-        return Schema(json.loads(raw), str(path))
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise SchemaError(f"{path}:{line}: column {col}: byte 0x{data[err.start]:02X} is not valid UTF-8. "
+                          "Fix: save the file as UTF-8.") from None
+    try:
+        descriptor = json.loads(raw)
     except json.JSONDecodeError as err:
-        raise SchemaError(f"{path}:{err.lineno}: column {err.colno}: invalid JSON ({err.msg}).") from err
+        raise SchemaError(f"{path}:{err.lineno}: column {err.colno}: invalid JSON ({err.msg}). "
+                          "Fix: correct the JSON (a validator such as `python -m json.tool` shows where).") from None
+    return Schema(descriptor, str(path))
 
 
 def template_text() -> str:

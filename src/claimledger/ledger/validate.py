@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..problems import Problem, Report, SchemaError
+from ..problems import Problem, Report, SchemaError, code_point
 from .read import RawTable, decode_documents, read_document_bytes, read_tables
 from .schema import Field, Schema, Table, read_schema
 from .searchlog import check_search_rules
@@ -111,7 +111,9 @@ def check_fields(raw: RawTable) -> list[Problem]:
         blank = s == ""
         nonblank = ~blank
         if f.required:
-            out += _emit(raw, blank, f.name, "blank-required", f'"{f.name}" is required but empty.',
+            empty = blank | _whitespace_only(s)
+            out += _emit(raw, empty, f.name, "blank-required",
+                         lambda i, v, f=f: f'"{f.name}" is required but ' + ("holds only spaces." if v else "empty."),
                          f"fill it in ({f.description.rstrip('.')}).")
         if f.type == "boolean":
             bad = _type_mask(s, f, nonblank)
@@ -120,13 +122,17 @@ def check_fields(raw: RawTable) -> list[Problem]:
         elif f.type in _TYPE_HINT:
             bad = _type_mask(s, f, nonblank)
             out += _emit(raw, bad, f.name, f"bad-{f.type}", lambda i, v, f=f: f'"{v}" is not a valid {f.type}.', _TYPE_HINT[f.type])
+            num = None
+            if f.type == "number":
+                num = column_number(raw, f.name).where(nonblank & ~bad)
+                out += _emit(raw, np.isinf(num.to_numpy(dtype=float, na_value=np.nan)), f.name, "not-finite",
+                             lambda i, v: f'"{v}" is too large to be a finite number.', "write a finite number (estimates and intervals are finite).")
             if f.minimum is not None or f.maximum is not None:
                 num = column_number(raw, f.name, integer=f.type == "integer").where(nonblank & ~bad)
                 low = num < f.minimum if f.minimum is not None else pd.Series(False, index=s.index)
                 high = num > f.maximum if f.maximum is not None else pd.Series(False, index=s.index)
                 out += _emit(raw, (low | high).fillna(False), f.name, "out-of-range",
-                             lambda i, v, f=f: f'{v} is outside the allowed range {f.minimum}..{f.maximum}.',
-                             "correct the value.")
+                             lambda i, v, f=f: f"{v} is {_range_text(f)}.", "correct the value.")
         if f.enum is not None:
             bad = nonblank & ~isin(s, f.enum)
             few = int(bad.sum()) <= MAX_SUGGESTIONS
@@ -142,6 +148,18 @@ def check_fields(raw: RawTable) -> list[Problem]:
     if pk and not (len(pk) == 1 and t.field(pk[0]).unique):
         out += _duplicates(raw, pk, pd.Series(True, index=df.index))
     return out
+
+
+def _whitespace_only(s: pd.Series) -> pd.Series:
+    """True where a value is not empty but holds only whitespace (one vectorised pass in Arrow)."""
+    space = pc.utf8_is_space(_arrow(s)).to_numpy(zero_copy_only=False)
+    return pd.Series(np.asarray(space, dtype=bool), index=s.index)
+
+
+def _range_text(f: Field) -> str:
+    if f.minimum is not None and f.maximum is not None:
+        return f"outside the allowed range {f.minimum:g} to {f.maximum:g}"
+    return f"below the minimum {f.minimum:g}" if f.minimum is not None else f"above the maximum {f.maximum:g}"
 
 
 def _pattern_message(f: Field, v: str) -> str:
@@ -225,7 +243,7 @@ def compare_quotes(document_id: pd.Series, quote: pd.Series, start: np.ndarray, 
     document length in code points (0 when unknown).
     """
     doc_ids = list(texts)
-    code = pd.Categorical(document_id, categories=doc_ids).codes.astype(np.int64) if doc_ids else np.full(len(quote), -1)
+    code = pd.Index(doc_ids).get_indexer(pd.Series(document_id, dtype=object)).astype(np.int64) if doc_ids else np.full(len(quote), -1)
     has_doc = code >= 0
     n_cp = np.array([len(texts[k]) for k in doc_ids] + [0], dtype=np.int64)
     doc_len = np.where(has_doc, n_cp[code], 0)
@@ -233,6 +251,7 @@ def compare_quotes(document_id: pd.Series, quote: pd.Series, start: np.ndarray, 
     usable = has_doc & ~np.isnan(start) & ~np.isnan(end) & (np.diff(q_off) > 0)
     bad_range = usable & ((start < 0) | (start > end) | (end > doc_len))
     usable &= ~bad_range
+    usable &= np.abs(np.nan_to_num(start)) < 2**62  # beyond this a float is no offset of any document
     good = np.zeros(len(quote), dtype=bool)
     if doc_ids and usable.any():
         _compare_bytes(doc_ids, texts, code, start, end, q_off, q_bytes, np.flatnonzero(usable), good)
@@ -279,9 +298,34 @@ def _compare_bytes(doc_ids, texts, code, start, end, q_off, q_bytes, rows, good)
 
 
 def closest_match(text: str, quote: str, start: int) -> int | None:
-    """Where in ``text`` the quote occurs nearest to ``start`` (None when it does not occur at all)."""
+    """Where in ``text`` the quote occurs nearest to ``start`` (None when it does not occur at all).
+
+    When the quote does not occur as typed, whitespace is compared loosely (a plain space matches a
+    no-break space, a line break or several spaces): this is for the suggestion only, the check itself
+    stays exact.
+
+    >>> closest_match("It is\u00a0completely safe.", "is completely", 0)
+    3
+    """
+    if not quote:
+        return None
     hits = [h.start() for h in re.finditer(re.escape(quote), text)]
+    if not hits and quote.strip():
+        loose = r"\s+".join(re.escape(w) for w in quote.split())
+        hits = [h.start() for h in re.finditer(loose, text)]
     return min(hits, key=lambda h: abs(h - start)) if hits else None
+
+
+def _whitespace_note(text: str, quote: str, at: int) -> str:
+    """How the document's whitespace differs from the quote's at a loose match ("" when it does not)."""
+    if text[at:at + len(quote)] == quote:
+        return ""
+    m = re.compile(r"\s+".join(re.escape(w) for w in quote.split())).match(text, at)
+    found = m.group() if m else ""
+    theirs = {c for c in found if c.isspace() and c != " "}
+    ours = {c for c in quote if c.isspace()}
+    extra = sorted(theirs - ours)
+    return (", where the document has " + ", ".join(code_point(c) for c in extra) + " and the quote has plain spaces") if extra else ""
 
 
 def check_quotes(mentions: RawTable, documents: RawTable, doc_bytes: dict[str, bytes | None]) -> list[Problem]:
@@ -291,6 +335,7 @@ def check_quotes(mentions: RawTable, documents: RawTable, doc_bytes: dict[str, b
     start = column_number(mentions, "start", integer=True).to_numpy()
     end = column_number(mentions, "end", integer=True).to_numpy()
     bad_range, mismatch, doc_len = compare_quotes(m["document_id"], m["quote"], start, end, texts)
+    bad_range &= ~(start > end)  # reversed offsets get their own message (check_ledger_rules)
     out = _emit(mentions, bad_range, "end", "bad-offsets",
                 lambda i, v: f"offsets {m['start'].iat[i]}-{m['end'].iat[i]} are out of range for {_doc_file(d, m['document_id'].iat[i])} ({int(doc_len[i])} characters).",
                 "set start and end to the quote's position in the text (end = start + length of quote).")
@@ -299,7 +344,8 @@ def check_quotes(mentions: RawTable, documents: RawTable, doc_bytes: dict[str, b
         doc = m["document_id"].iat[i]
         s_, e_ = int(start[i]), int(end[i])
         hit = closest_match(texts[doc], m["quote"].iat[i], s_)
-        where = f" (closest match at {hit})" if hit is not None else " (the quote does not occur anywhere in the text)"
+        where = (f" (closest match at {hit}{_whitespace_note(texts[doc], m['quote'].iat[i], hit)})" if hit is not None
+                 else " (the quote does not occur anywhere in the text)")
         return f"text not found in {_doc_file(d, doc)} at {s_}-{e_}{where}."
     out += _emit(mentions, mismatch, "quote", "quote-mismatch", msg,
                  "copy the quote character for character from the document and set start/end to where it occurs.")
@@ -314,10 +360,19 @@ def _doc_file(d: pd.DataFrame, doc_id: str) -> str:
 def check_documents(documents: RawTable, doc_bytes: dict[str, bytes | None]) -> list[Problem]:
     d = documents.frame
     out = []
-    data = [doc_bytes.get(k) for k in d["document_id"].astype(str)]
+    ids = d["document_id"].astype(str)
+    data = [doc_bytes.get(k) for k in ids]
     exists = pd.Series([b is not None for b in data], index=d.index, dtype=bool)
-    out += _emit(documents, (d["file"] != "") & ~exists, "file", "missing-document",
+    why = getattr(doc_bytes, "why", {})
+    code = pd.Series([why.get(k, ("missing-document", ""))[0] for k in ids], index=d.index)
+    absent = (d["file"] != "") & ~exists
+    out += _emit(documents, absent & (code == "missing-document"), "file", "missing-document",
                  lambda i, v: f"{v} does not exist.", "put the document's text there, or correct the path.")
+    out += _emit(documents, absent & (code == "outside-ledger"), "file", "outside-ledger",
+                 lambda i, v: f"{why[ids.iat[i]][1]}; it was not read.",
+                 "keep the document's text inside the ledger's documents/ folder (a copy, not a link to elsewhere).")
+    out += _emit(documents, absent & (code == "unreadable-file"), "file", "unreadable-file",
+                 lambda i, v: f"{v} cannot be read ({why[ids.iat[i]][1]}).", "make the file readable (check its permissions).")
     # Documents are few and large: hashing is per file, not per row.
     digests = pd.Series([hashlib.sha256(b).hexdigest() if b is not None else "" for b in data], index=d.index)
     bad = exists & (d["sha256"] != "") & (digests != d["sha256"])
@@ -362,7 +417,8 @@ def check_ledger_rules(raws: dict[str, RawTable], today: _dt.date | None = None)
         s = column_number(mentions, "start", integer=True)
         e = column_number(mentions, "end", integer=True)
         out += _emit(mentions, (s > e).fillna(False), "end", "bad-offsets",
-                     lambda i, v: f"end {v} is before start {m['start'].iat[i]}.", "end = start + length of quote.")
+                     lambda i, v: f"end {v} is before start {m['start'].iat[i]}: the offsets are reversed.",
+                     "set start to where the quote begins and end to start + length of quote.")
     if citations is not None and citations.frame is not None:
         ct = citations.frame
         none = (ct["doi"] == "") & (ct["pmid"] == "") & (ct["url"] == "")
@@ -391,7 +447,8 @@ def check_ledger_rules(raws: dict[str, RawTable], today: _dt.date | None = None)
         out += _emit(links, (lk["certainty_basis"] == "assessor") & (lk["certainty_reason"] == ""), "certainty_reason",
                      "reason-required", "a certainty rated by the assessor needs a reason.",
                      "say why (design, size, risk of bias, indirectness).")
-        est, lo, hi = to_number(lk["estimate"]), to_number(lk["ci_low"]), to_number(lk["ci_high"])
+        finite = lambda v: v.where(np.isfinite(v.to_numpy(dtype=float, na_value=np.nan)))  # infinities are reported as not-finite
+        est, lo, hi = finite(to_number(lk["estimate"])), finite(to_number(lk["ci_low"])), finite(to_number(lk["ci_high"]))
         out += _emit(links, est.notna() & (lk["measure"] == ""), "measure", "measure-required",
                      "an estimate needs its measure.", "set measure (RR, OR, HR, RD, MD or SMD).")
         out += _emit(links, (est.notna() & lo.notna() & hi.notna() & ((lo > est) | (est > hi))).fillna(False), "estimate",
@@ -428,7 +485,7 @@ def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
     root = Path(root)
     report = Report()
     try:
-        schema: Schema = read_schema(root)
+        schema: Schema = read_schema(root).require()
     except SchemaError as err:
         report.add(Problem("datapackage.json", None, "(file)", "bad-schema", str(err)))
         return report, None, {}, None

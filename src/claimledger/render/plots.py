@@ -4,10 +4,13 @@ Colours: the Okabe-Ito palette, safe for the common kinds of colour blindness.
 """
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..files import write_atomic
 from ..grading.scales import MIXED_STANCE, NOT_ADDRESSED, REFUTES, SUPPORTS
 from ..grading.verdicts import INFO, Verdict
 from ..ledger.summary import summarise
@@ -133,7 +136,7 @@ def forest(estimates: pd.DataFrame, pooled: pd.DataFrame | None = None, title: s
 
 
 def save(fig: Figure, path) -> None:
-    """Write a PNG without a timestamp, so the same data gives the same bytes."""
-    from pathlib import Path
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, metadata={"Software": None})
+    """Write a PNG without a timestamp (the same data gives the same bytes), atomically: drawn in memory first."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    write_atomic(path, buf.getvalue())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -28,6 +29,7 @@ from .config import CACHE_DIR
 from .http import Redactor
 
 FOUND, NOT_FOUND = "found", "not_found"
+TEXT_FIELDS = ("source", "kind", "key", "status", "fetched_on", "url", "note")
 
 
 def normalise_key(kind: str, key: str) -> str:
@@ -91,13 +93,20 @@ class Cache:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
             self.unreadable[path.relative_to(self.root).as_posix()] = str(err)
             return None
         try:
+            if not isinstance(data, dict):
+                raise TypeError(f"a JSON {type(data).__name__}, not an object")
             entry = Entry(**data)
             if entry.status not in (FOUND, NOT_FOUND) or (entry.status == FOUND and not isinstance(entry.record, dict)):
                 raise ValueError(f"status {entry.status!r} with a {type(entry.record).__name__} record")
+            wrong = [f for f in TEXT_FIELDS if not isinstance(getattr(entry, f), str)]
+            if wrong:
+                raise ValueError(f"{wrong[0]} is {type(getattr(entry, wrong[0])).__name__} {getattr(entry, wrong[0])!r:.40}, not text")
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry.fetched_on):
+                raise ValueError(f"fetched_on {entry.fetched_on!r:.40} is not a YYYY-MM-DD date")
         except (TypeError, ValueError) as err:
             self.unreadable[path.relative_to(self.root).as_posix()] = f"not a cache entry ({err})"
             return None

@@ -88,6 +88,32 @@ class Mismatch:
     """Similarity 0-100 for fuzzy fields."""
 
 
+def check_work(work: Work | None) -> Work | None:
+    """``work`` if every field has the type the comparison expects; a record of another shape is refused.
+
+    A server's JSON can hold anything (an author's family name of ``12345``, a list for a title):
+    such a record is neither cached nor compared.
+
+    Raises
+    ------
+    TypeError
+        naming the first field of the wrong type.
+    """
+    if work is None:
+        return None
+    strings = {"source": work.source, "first_author": work.first_author, "doi": work.doi, "pmid": work.pmid}
+    for name, value in strings.items():
+        if not isinstance(value, str):
+            raise TypeError(f"{name} is {type(value).__name__} {value!r:.40}, not text")
+    for name, values, kind in (("titles", work.titles, str), ("journals", work.journals, str), ("years", work.years, int)):
+        if not isinstance(values, tuple) or not all(isinstance(v, kind) and not isinstance(v, bool) for v in values):
+            raise TypeError(f"{name} holds a value that is not {kind.__name__}")
+    for n in work.notices:
+        if not all(isinstance(getattr(n, f), str) for f in ("kind", "source", "evidence", "doi", "pmid", "date")):
+            raise TypeError("a notice holds a value that is not text")
+    return work
+
+
 # --- normalisation ---------------------------------------------------------------------------
 
 _TAG = re.compile(r"<[^>]+>")

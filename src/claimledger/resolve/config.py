@@ -82,7 +82,13 @@ class Config:
     connect_timeout: float = 5.0
     """Seconds to wait for a connection."""
     read_timeout: float = 30.0
-    """Seconds to wait for the server to answer (``$CLAIMLEDGER_TIMEOUT``)."""
+    """Seconds to wait for the server to answer (``$CLAIMLEDGER_TIMEOUT``); requests applies it to each read."""
+    request_deadline: float = 90.0
+    """Seconds one request may take in all, however slowly the server drips its answer (``$CLAIMLEDGER_REQUEST_DEADLINE``)."""
+    run_deadline: float = 3600.0
+    """Seconds an online run may take in all; requests not started by then fail (``$CLAIMLEDGER_RUN_DEADLINE``)."""
+    max_answer_bytes: int = 64 * 1024 * 1024
+    """Largest answer read; a longer one is a failed request, not a memory blow-up."""
     retries: int = 3
     """Retries after a connection error, a timeout, a 429 or a 5xx (``$CLAIMLEDGER_RETRIES``)."""
     backoff: float = 1.0
@@ -116,6 +122,8 @@ class Config:
             "read_timeout": _number(env, "CLAIMLEDGER_TIMEOUT", cls.read_timeout),
             "retries": int(_number(env, "CLAIMLEDGER_RETRIES", cls.retries, int)),
             "backoff": _number(env, "CLAIMLEDGER_BACKOFF", cls.backoff),
+            "request_deadline": _number(env, "CLAIMLEDGER_REQUEST_DEADLINE", cls.request_deadline),
+            "run_deadline": _number(env, "CLAIMLEDGER_RUN_DEADLINE", cls.run_deadline),
         }
         for name, default in DEFAULT_URLS.items():
             url = values[f"{name}_url"]

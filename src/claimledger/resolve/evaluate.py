@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..problems import Problem
 from .cache import FOUND, NOT_FOUND, Cache, Entry, normalise_key
-from .compare import CONCERN, CORRECTION, NOTICE_KINDS, RETRACTION, Mismatch, Notice, Work, compare, same_journal
+from .compare import CONCERN, CORRECTION, NOTICE_KINDS, RETRACTION, Mismatch, Notice, Work, check_work, compare, same_journal
 from .sources import LABELS as SOURCE_NAMES
 from .sources import SOURCES
 
@@ -78,7 +78,7 @@ class CitationResult:
 
 
 def _parse(entry: Entry) -> Work | None:
-    return SOURCES[entry.source].parse(entry.kind, entry.record)
+    return check_work(SOURCES[entry.source].parse(entry.kind, entry.record))
 
 
 def identifier(value: str, pattern: str | None, kind: str) -> str:
@@ -147,7 +147,7 @@ class Evaluator:
         if entry is not None and entry.status == FOUND:
             try:
                 lookup.work = _parse(entry)
-            except (AttributeError, TypeError, ValueError, KeyError) as err:
+            except (AttributeError, TypeError, ValueError, KeyError, IndexError, RecursionError) as err:
                 path = self.cache.path(source, kind, key).relative_to(self.cache.root).as_posix()
                 self.cache.unreadable[path] = f"record cannot be read ({type(err).__name__}: {err})"
                 lookup.entry = None
@@ -196,6 +196,7 @@ class Evaluator:
         elif doi:
             case.index = case.add(self.look("pubmed", "doi", doi))
             pmids = case.index.entry.record.get("pmids", []) if _found(case.index) else []
+            pmids = [str(p) for p in pmids if isinstance(p, (str, int)) and not isinstance(p, bool)] if isinstance(pmids, list) else []
             if len(pmids) == 1:
                 case.pm = case.add(self.look("pubmed", "pmid", pmids[0], via="found by searching PubMed for the DOI"))
             elif len(pmids) > 1:

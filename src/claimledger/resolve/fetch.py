@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from . import pubmed
 from .cache import FOUND, NOT_FOUND, Cache, Entry
+from .compare import check_work
 from .config import Config
 from .http import Answer, Cancelled, Client, FetchError
 from .sources import SOURCES
@@ -59,7 +60,13 @@ class Refresher:
             self.bar.refresh()
 
     def _store(self, source: str, kind: str, answer: Answer, url: Callable[[str], str]) -> None:
-        for key, record in answer.found.items():
+        for key, record in list(answer.found.items()):
+            why = malformed(source, kind, record)
+            if why:  # never cache what cannot be read back: it would break every later offline run
+                del answer.found[key]
+                answer.absent.append(key)
+                answer.reason = answer.reason or f"the record the server sent is malformed ({why})"
+                continue
             self.cache.put(Entry(source, kind, key, FOUND, self.day, url(key), record))
         for key in answer.missing:
             self.cache.put(Entry(source, kind, key, NOT_FOUND, self.day, url(key), None, NOT_IN_ANSWER[source]))
@@ -70,6 +77,9 @@ class Refresher:
         """One batch, split in two on HTTP 400 so that one bad identifier cannot sink the others."""
         try:
             answer = fetch(keys)
+        except SHAPE_ERRORS as err:  # an answer of an unexpected shape is a failed request, not a crash
+            self.faults.update({(source, kind, k): f"the answer has an unexpected shape ({type(err).__name__})" for k in keys})
+            return
         except FetchError as err:
             if err.status == 400 and len(keys) > 1:
                 self._plan(2)
@@ -115,6 +125,8 @@ class Refresher:
                 searched += batch
             except FetchError as err:
                 self.faults.update({("pubmed", "doi", d): str(err) for d in batch})
+            except SHAPE_ERRORS as err:
+                self.faults.update({("pubmed", "doi", d): f"the answer has an unexpected shape ({type(err).__name__})" for d in batch})
             finally:
                 self.bar.update(1)
         self.pubmed(hits)
@@ -132,6 +144,21 @@ class Refresher:
             self.cache.put(Entry("pubmed", "doi", d, FOUND if pmids else NOT_FOUND, self.day, pubmed.search_url(base, d),
                                  {"pmids": pmids} if pmids else None,
                                  "PMIDs whose ESummary articleids carry this DOI" if pmids else "no PubMed record carries this DOI"))
+
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError)
+"""What reading a JSON answer of an unexpected shape raises."""
+
+
+def malformed(source: str, kind: str, record) -> str:
+    """Why a record cannot be stored ("" when it can): it must be an object the source's parser reads."""
+    if not isinstance(record, dict):
+        return f"a JSON {type(record).__name__}, not an object"
+    try:
+        check_work(SOURCES[source].parse(kind, record))
+    except SHAPE_ERRORS as err:
+        return f"{type(err).__name__}: {err}"[:200]
+    return ""
+
 
 def _run_parallel(jobs: list[Callable[[], None]], stop: threading.Event) -> None:
     """Run jobs in threads; on Ctrl-C stop them all before their next request, then re-raise."""
@@ -188,7 +215,7 @@ def refresh(cache: Cache, citations: list[tuple[str, str]], config: Config, stop
                 entry = cache.get("pubmed", "pmid", p)
                 if entry is not None and entry.status == FOUND and ("pubmed", "pmid", p) in r.fetched:
                     doi = pubmed.doi_of(entry.record).casefold()
-                    if doi:
+                    if doi and isinstance(doi, str):
                         learned.append(doi)
         search = [d for d, p in citations if d and not p]
         _run_parallel([lambda: r.crossref(learned), lambda: r.pubmed_by_doi(search)], stop)

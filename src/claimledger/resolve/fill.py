@@ -12,8 +12,9 @@ import io
 from pathlib import Path
 
 from ..files import write_atomic
+from ..ledger.edit import check_before_write
 from ..ledger.read import BOM, RawTable
-from ..problems import Problem
+from ..problems import EvidenceError, Problem
 from .config import ResolveError
 
 CONFIRM_COLUMNS = ("verified_source", "verified_on")
@@ -78,5 +79,13 @@ def write_fills(root: str | Path, raw: RawTable, fills: dict[int, dict[str, str]
     for start in sorted(replace, reverse=True):
         used, new = replace[start]
         lines[start:start + used] = [new]
-    write_atomic(path, (BOM if bom else b"") + "".join(lines).encode("utf-8"))
+    new_data = (BOM if bom else b"") + "".join(lines).encode("utf-8")
+    try:
+        check_before_write(raw.table, data, new_data)  # what a server said is written only if the table stays valid
+    except EvidenceError as err:
+        return [p for p in out if p.code != "filled"] + [
+            Problem(raw.file, int(raw.lines[i]), column, "fill-skipped", f'{column.upper()} "{value}" was not written: {str(err).splitlines()[-1]}',
+                    "nothing was changed; check the identifier in the record by hand.", value, "warning")
+            for i, values in sorted(fills.items()) for column, value in values.items()]
+    write_atomic(path, new_data)
     return out

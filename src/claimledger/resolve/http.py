@@ -16,6 +16,7 @@ debug log lines while a client is open.
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import re
 import threading
@@ -169,6 +170,23 @@ def _server_text(response: requests.Response, limit: int = 200) -> str:
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
+def _read_body(response: requests.Response, deadline: float, limit: int) -> requests.Response:
+    """Read a streamed answer whole, unless it takes past ``deadline`` or grows past ``limit`` bytes."""
+    chunks, size = [], 0
+    try:
+        for chunk in response.iter_content(65536):
+            chunks.append(chunk)
+            size += len(chunk)
+            if time.monotonic() > deadline:
+                raise requests.Timeout("deadline")
+            if size > limit:
+                raise requests.exceptions.ContentDecodingError(f"the answer is larger than {limit:,} bytes")
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # requests' own attribute: .text and .json() read it
+    return response
+
+
 class _RedactLogs(logging.Filter):
     """Takes key values out of urllib3's debug log lines, which print every request URL."""
 
@@ -199,6 +217,7 @@ class Client:
         self.session.headers["User-Agent"] = config.user_agent
         self.session.headers["Accept"] = "application/json"
         self.pacers: dict[str, Pacer] = {}
+        self.run_ends = time.monotonic() + config.run_deadline
         self.stats: dict[str, Counter] = {}
         self._lock = threading.Lock()
         self._log_filter = _RedactLogs(self.redact)
@@ -224,6 +243,36 @@ class Client:
     def _delay(self, attempt: int) -> float:
         return min(self.config.backoff * 2 ** (attempt - 1), self.config.backoff_max)
 
+    def _check_run_deadline(self) -> None:
+        if time.monotonic() > self.run_ends:
+            raise FetchError(f"the run's deadline ({self.config.run_deadline:g} s, $CLAIMLEDGER_RUN_DEADLINE) passed before this request; "
+                             "run `claimledger resolve --online` again to fetch the rest")
+
+    def _send(self, method: str, url: str, params: dict) -> requests.Response:
+        """One request with a total deadline: requests' timeout bounds each read, not the whole answer, so the
+        request runs in a worker thread that streams the body and gives up at the deadline; the caller stops
+        waiting at the deadline even while the server still drips its headers."""
+        deadline = min(time.monotonic() + self.config.request_deadline, self.run_ends)
+        timeout = (self.config.connect_timeout, self.config.read_timeout)
+        box: dict = {}
+
+        def work():
+            try:
+                kwargs = {"data": params} if method == "POST" else {"params": params}
+                response = self.session.request(method, url, timeout=timeout, stream=True, **kwargs)
+                box["response"] = _read_body(response, deadline, self.config.max_answer_bytes)
+            except BaseException as err:  # noqa: BLE001 -- handed to the caller's thread
+                box["error"] = err
+
+        worker = threading.Thread(target=work, name="resolve-request", daemon=True)
+        worker.start()
+        worker.join(max(deadline - time.monotonic(), 0.0) + 0.5)
+        if worker.is_alive():
+            raise requests.Timeout("deadline")
+        if "error" in box:
+            raise box["error"]
+        return box["response"]
+
     def get_json(self, source: str, url: str, params: dict, method: str = "GET"):
         """The decoded JSON body of one request, after pacing and retries.
 
@@ -237,23 +286,21 @@ class Client:
         """
         pacer = self.pacer(source)
         stats = self.stats[source]
-        timeout = (self.config.connect_timeout, self.config.read_timeout)
         host = urlsplit(url).netloc
         attempt = 0
         while True:
             attempt += 1
             wait = None
             pacer.wait()
+            self._check_run_deadline()
             stats["requests"] += 1
             try:
-                if method == "POST":
-                    response = self.session.post(url, data=params, timeout=timeout)
-                else:
-                    response = self.session.get(url, params=params, timeout=timeout)
+                response = self._send(method, url, params)
             except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
                 raise FetchError(self.redact(f"{sanitize_url(url)} is not a usable URL; check the CLAIMLEDGER_*_URL variables")) from None
-            except requests.Timeout:
-                reason, status = f"no answer from {host} within the timeout", None
+            except requests.Timeout as err:
+                reason, status = f"no {'complete ' if 'deadline' in str(err) else ''}answer from {host} within " + (
+                    f"{self.config.request_deadline:g} s" if "deadline" in str(err) else "the timeout"), None
             except requests.ConnectionError:
                 reason, status = f"could not connect to {host}", None
             except requests.RequestException as err:  # e.g. an answer cut off mid-body (ChunkedEncodingError)
@@ -265,8 +312,8 @@ class Client:
                     if status >= 400:
                         raise FetchError(self.redact(f"HTTP {status} ({_server_text(response)})"), status)
                     try:
-                        return response.json()
-                    except ValueError:
+                        return json.loads(response.content)
+                    except (ValueError, RecursionError):
                         snippet = " ".join(response.text.split())[:80]
                         raise FetchError(self.redact(f"malformed JSON in the answer (starts {snippet!r})"), status) from None
                 reason = f"HTTP {status} ({_server_text(response)})"

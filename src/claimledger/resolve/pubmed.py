@@ -100,13 +100,13 @@ def search_dois(client: Client, dois: list[str]) -> list[str]:
     ids = result.get("idlist") if isinstance(result, dict) else None
     if not isinstance(ids, list) or result.get("ERROR"):
         raise FetchError(f"the answer is not an ESearch result ({(result or {}).get('ERROR') or 'no esearchresult.idlist'})")
-    return [str(i) for i in ids]
+    return [str(i) for i in ids if isinstance(i, (str, int)) and not isinstance(i, bool)]
 
 
 def doi_of(doc: dict) -> str:
     """The DOI among a document's ``articleids`` ("" when none)."""
     for a in doc.get("articleids") or []:
-        if isinstance(a, dict) and a.get("idtype") == "doi" and a.get("value"):
+        if isinstance(a, dict) and a.get("idtype") == "doi" and a.get("value") and isinstance(a["value"], str):
             return a["value"]
     return ""
 

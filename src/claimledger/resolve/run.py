@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..ledger.lock import ledger_lock
 from ..ledger.read import read_table
 from ..ledger.schema import read_schema
 from ..problems import LedgerError, Problem, Report
@@ -131,7 +132,8 @@ def resolve_citations(root: str | Path = ".", online: bool = False, only=None, c
         confirm = confirmations(frame, results)
         todo = {index[r.citation_id]: {**r.fills, **confirm.get(r.citation_id, {})} for r in results if r.fills or r.citation_id in confirm}
         if todo:
-            report.add(*write_fills(root, raw, todo))
+            with ledger_lock(root):
+                report.add(*write_fills(root, raw, todo))
             report.problems = [p for p in report.problems if p.code != "suggested-fill"]
     report.counts = {"citations": len(results)}
     return Resolution(results, report, online, stats)

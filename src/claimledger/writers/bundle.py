@@ -14,13 +14,14 @@ read (damaged) is simply not used.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from pathlib import Path
 
 import numpy as np
 
-from ..files import write_atomic
+from ..files import WriteError, write_atomic
 from .checker import Checker
 from .match import ClaimIndex
 from .reports import ClaimReport
@@ -90,14 +91,12 @@ def save(checker: Checker, root: str | Path) -> Path | None:
     data["reports"] = {cid: vars(checker.reports.report(cid)) for cid in checker.index.claim_ids}
     meta, npz = paths
     try:
-        npz.parent.mkdir(parents=True, exist_ok=True)
-        tmp = npz.with_name(f".{npz.name}.{os.getpid()}")
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, npz)
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        write_atomic(npz, buf.getvalue())
         write_atomic(meta, json.dumps(data, ensure_ascii=False))
         _prune(meta.parent)
-    except OSError:
+    except (OSError, WriteError):
         return None
     return meta
 

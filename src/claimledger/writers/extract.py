@@ -23,6 +23,7 @@ import csv
 import difflib
 import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,9 @@ import pandas as pd
 
 from ..files import csv_text, spreadsheet_safe, write_atomic
 from ..ledger.edit import append_rows, next_ids, read_raw
+from ..ledger.lock import ledger_lock
+from ..ledger.paths import OutsideLedger, is_inside
+from ..ledger.read import document_text, read_document
 from ..ledger.validate import closest_match, compare_quotes
 from ..problems import EvidenceError, Problem, Report
 from .match import ClaimIndex
@@ -90,13 +94,16 @@ def extract_document(ledger, source: str | Path, document_id: str | None, out: s
         when the file is missing or not UTF-8, or differs from the registered document of that id.
     """
     source = Path(source)
+    _refuse_link_out(Path(ledger.root), source)
     try:
         data = source.read_bytes()
-        text = source.read_text(encoding="utf-8")
+        text = document_text(data)
     except FileNotFoundError:
         raise EvidenceError(f"{source}: no such file. Fix: give the path of the document's text.") from None
+    except OSError as err:
+        raise EvidenceError(f"{source}: cannot be read ({err.strerror or err}). Fix: give a readable text file.") from None
     except UnicodeDecodeError as err:
-        raise EvidenceError(f"{source}: not UTF-8 text. Fix: save it as UTF-8 first.") from err
+        raise EvidenceError(f"{source}: not UTF-8 text (byte 0x{data[err.start]:02X} at {err.start}). Fix: save it as UTF-8 first.") from None
     digest = hashlib.sha256(data).hexdigest()
     docs = ledger.documents
     registered = docs[docs["sha256"].astype(str) == digest]
@@ -115,6 +122,17 @@ def extract_document(ledger, source: str | Path, document_id: str | None, out: s
     return out, rows
 
 
+def _refuse_link_out(root: Path, source: Path) -> None:
+    """A file given inside the ledger folder must stay inside it once symlinks are followed (``outside-ledger``)."""
+    try:
+        rel = Path(os.path.abspath(source)).relative_to(Path(os.path.abspath(root)))
+    except ValueError:
+        return  # a file elsewhere, named by the user on the command line
+    if not is_inside(root, rel):
+        raise EvidenceError(f"{source} is inside the ledger folder but leads outside it (a symbolic link): it was not read. "
+                            "Fix: copy the document's text into documents/ instead of linking to it.")
+
+
 # ---- merge-review ----------------------------------------------------------------------------------------------
 
 @dataclass
@@ -130,12 +148,15 @@ class MergeResult:
 def _read_review(review: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the records of a review CSV, each with the editor line where it starts (header = line 1)."""
     try:
-        text = review.read_text(encoding="utf-8-sig")
+        text = review.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise EvidenceError(f"{review}: no such file. Fix: give the review CSV written by `claimledger extract`.") from None
+    except OSError as err:
+        raise EvidenceError(f"{review}: cannot be read ({err.strerror or err}). Fix: give a readable review CSV.") from None
     except UnicodeDecodeError as err:
         raise EvidenceError(f"{review}: not UTF-8. Fix: save it as CSV UTF-8.") from err
-    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n")))
+    # Read as written (no newline translation): a quote from a CRLF or CR document keeps its line endings.
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
@@ -189,24 +210,32 @@ def _accepted(name: str, header: list[str], rows, docs: dict, claim_ids: set, re
     return out
 
 
-def _document_texts(root: Path, docs: dict, wanted) -> dict[str, str | None]:
-    texts = {}
+def _document_texts(root: Path, docs: dict, wanted) -> tuple[dict[str, str | None], dict[str, str]]:
+    """The text of each wanted document, read the one way (:func:`~claimledger.ledger.read.read_document`),
+    and why a document has none."""
+    texts, why = {}, {}
     for doc in dict.fromkeys(wanted):
+        texts[doc] = None
         try:
-            texts[doc] = (root / docs[doc]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            texts[doc] = None
-    return texts
+            texts[doc] = document_text(read_document(root, docs[doc]))
+        except OutsideLedger as err:
+            why[doc] = f"outside-ledger:{err}"
+        except (OSError, UnicodeDecodeError) as err:
+            why[doc] = f"unreadable-file:{getattr(err, 'strerror', None) or err}"
+    return texts, why
 
 
-def _check_quotes(name: str, rows: list[dict], docs: dict, texts: dict, rep: Report) -> None:
+def _check_quotes(name: str, rows: list[dict], docs: dict, texts: dict, rep: Report, why: dict | None = None) -> None:
     """Each row's quote must be the document's text at its offsets: the validator's own check (:func:`compare_quotes`)."""
+    why = why or {}
     for r in rows:
         text = texts.get(r["document_id"])
         if r["document_id"] in texts and text is None:
-            rep.add(Problem(name, r["line"], "document_id", "missing-document",
-                            f"the text of document {r['document_id']} ({docs[r['document_id']]}) cannot be read.",
-                            "restore the file (claimledger validate checks it)."))
+            code, _, reason = why.get(r["document_id"], "missing-document:").partition(":")
+            code = code if code in ("outside-ledger", "unreadable-file") else "missing-document"
+            rep.add(Problem(name, r["line"], "document_id", code,
+                            f"the text of document {r['document_id']} ({docs[r['document_id']]}) cannot be read" + (f": {reason}" if reason else "") + ".",
+                            "keep the document's text inside the ledger's documents/ folder, readable (claimledger validate checks it)."))
             r["ok"] = False
         elif text is not None and r["quote"].startswith("'") and text[r["start"]:r["end"]] == r["quote"][1:]:
             r["quote"] = r["quote"][1:]  # undo spreadsheet_safe
@@ -240,15 +269,22 @@ def merge_review(root: str | Path, review: str | Path, dry_run: bool = False) ->
     skipped. New mention ids continue the existing sequence.
     """
     root, review = Path(root), Path(review)
-    result = MergeResult()
     header, rows = _read_review(review)
+    if dry_run:
+        return _merge(root, review, header, rows, dry_run)
+    with ledger_lock(root):  # ids are allocated from the mentions read under the lock
+        return _merge(root, review, header, rows, dry_run)
+
+
+def _merge(root: Path, review: Path, header: list[str], rows, dry_run: bool) -> MergeResult:
+    result = MergeResult()
     _, docs_raw = read_raw(root, "documents")
     _, claims_raw = read_raw(root, "claims")
     mtable, mentions_raw = read_raw(root, "mentions")
     docs = dict(zip(docs_raw.frame["document_id"], docs_raw.frame["file"]))
     candidates = _accepted(str(review), header, rows, docs, set(claims_raw.frame["claim_id"]), result.report)
-    texts = _document_texts(root, docs, [r["document_id"] for r in candidates if r["document_id"] in docs])
-    _check_quotes(str(review), candidates, docs, texts, result.report)
+    texts, why = _document_texts(root, docs, [r["document_id"] for r in candidates if r["document_id"] in docs])
+    _check_quotes(str(review), candidates, docs, texts, result.report, why)
     m = mentions_raw.frame
     existing = set(zip(m["claim_id"], m["document_id"], m["start"], m["end"]))
     accepted = []
@@ -267,5 +303,5 @@ def merge_review(root: str | Path, review: str | Path, dry_run: bool = False) ->
         row["mention_id"] = mid
     result.added = accepted
     if not dry_run:
-        append_rows(root / mtable.path, mtable.field_names, accepted)
+        append_rows(root / mtable.path, mtable.field_names, accepted, table=mtable)
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from ...citations import citation_link
+from ...citations import citation_link, safe_url
 from ...citations import text as cell
 from ...grading.verdicts import info
 from ...writers.reports import ClaimReports
@@ -34,7 +34,7 @@ def claimreview(ledger, reports: ClaimReports | None = None) -> dict:
         for doc_id in dict.fromkeys(mentions.loc[mentions["claim_id"].astype(str) == cid, "document_id"].astype(str)):
             d = docs.loc[doc_id] if doc_id in docs.index else None
             work = {"@type": "CreativeWork"}
-            url = cell(d.get("url")) if d is not None else ""
+            url = safe_url(d.get("url")) if d is not None else ""
             if url:
                 work["url"] = url
             work["name"] = (cell(d.get("title")) if d is not None else "") or f"document {doc_id}"

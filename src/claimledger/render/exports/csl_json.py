@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ...citations import citation_link, parse_authors
+from ...citations import citation_link, parse_authors, safe_url
 from ...citations import text as cell
 from ...writers.reports import ClaimReports
 
@@ -21,9 +21,11 @@ def csl_json(ledger) -> list[dict]:
             item["author"] = authors
         if cell(row.get("year")):
             item["issued"] = {"date-parts": [[int(float(cell(row.get("year"))))]]}
-        for key, col in (("container-title", "journal"), ("DOI", "doi"), ("PMID", "pmid"), ("URL", "url")):
+        for key, col in (("container-title", "journal"), ("DOI", "doi"), ("PMID", "pmid")):
             if cell(row.get(col)):
                 item[key] = cell(row.get(col))
+        if safe_url(row.get("url")):  # only http(s) URLs: a reference manager turns this into a link
+            item["URL"] = safe_url(row.get("url"))
         if "URL" not in item and citation_link(row):
             item["URL"] = citation_link(row)
         if str(row.get("retracted")) == "True":
