@@ -31,7 +31,7 @@ def audit_cards(ledger, grades: pd.DataFrame, claim_ids: list[str] | None = None
             evidence.append({**{k: _text(r.get(k)) for k in ("citation_id", "stance", "directness", "certainty", "finding")},
                              "design": _text(c["design"]) if c is not None else "", "link": citation_link(c) if c is not None else ""})
         quotes = m_by.get(cid, pd.DataFrame(columns=["document_id", "quote", "start", "end"]))
-        cards.append({**{k: row[k] for k in ("claim_id", "statement", "certainty", "reason", "overridden", "override_reason")},
+        cards.append({**{k: row[k] for k in ("claim_id", "statement", "reason", "overridden", "override_reason")}, "certainty": _text(row["certainty"]),
                       "verdict": str(row["verdict"]), "computed_verdict": str(row["computed_verdict"]),
                       "quotes": quotes[["document_id", "quote", "start", "end"]].to_dict("records"), "evidence": evidence})
     return cards
