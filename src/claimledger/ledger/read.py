@@ -294,8 +294,9 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
         if f.type == "integer":  # 18 digits at most, as validation accepts: a longer one is missing, not an overflow
             whole = s.str.fullmatch(r"[+-]?[0-9]{1,18}").fillna(False).astype(bool)
             out[f.name] = pd.to_numeric(s.where(~blank & whole), errors="coerce").astype("Int64")
-        elif f.type == "number":
-            out[f.name] = pd.to_numeric(s.where(~blank), errors="coerce").astype("Float64")
+        elif f.type == "number":  # an infinite number is invalid (not-finite) and, like any invalid value, missing
+            num = pd.to_numeric(s.where(~blank), errors="coerce").astype("Float64")
+            out[f.name] = num.mask(num.abs() == np.inf)
         elif f.type == "boolean":
             mapped = pd.Series(pd.NA, index=s.index, dtype="boolean")
             mapped[s.isin(f.true_values)] = True
