@@ -9,7 +9,6 @@ metafor's BCG vaccine example in ``tests/test_stats.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from statistics import NormalDist
 
 import numpy as np
