@@ -229,6 +229,10 @@ def test_infinite_numbers_are_refused(mini, value):
     edit(mini / "evidence/links.csv", "abstract,MD,-16,", f"abstract,MD,{value},")
     assert errors(mini) == [("evidence/links.csv", 2, "estimate", "not-finite")]
     assert run("grade", "--root", str(mini))[0] == 1  # refused, and no numpy warning (warnings are errors here)
+    ledger = claimledger.load(mini, strict=False)  # as the notebooks may load it: the value is missing, nothing warns
+    assert ledger.links["estimate"].isna().iloc[0] and len(ledger.grades()) == 4
+    from claimledger.grading.synthesis import effect_estimates, pool_comparable
+    pool_comparable(effect_estimates(ledger.links, ledger.citations))
 
 
 def test_reversed_offsets_have_their_own_message(mini):
