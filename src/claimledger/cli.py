@@ -575,6 +575,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+FAULT_EXIT = {"check": 2}
+"""Exit code when a command cannot run (no ledger, unreadable file): 1, except for ``check``, whose 1 means "the
+draft makes a claim to fix" (so a publishing gate can tell a bad draft from a check that could not run)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -587,14 +592,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"claimledger {args.command}: {err}", file=sys.stderr)
-        return 1
+        return FAULT_EXIT.get(args.command, 1)
     except OSError as err:  # a file or folder the command needs cannot be read or written
         if args.debug:
             raise
         where = f"{err.filename}: " if err.filename else ""
         print(f"claimledger {args.command}: {where}{err.strerror or err}. Fix: check that the path exists and that you may "
               "read it (and write it, for outputs); run with --debug for details.", file=sys.stderr)
-        return 1
+        return FAULT_EXIT.get(args.command, 1)
     except KeyboardInterrupt:
         print(f"claimledger {args.command}: interrupted; files already written are complete.", file=sys.stderr)
         return 130
