@@ -47,7 +47,8 @@ def make_ledger(root: Path, n_claims: int, n_mentions: int, n_docs: int = 50, do
         "document_id": np.char.add("doc", np.char.zfill(doc_idx.astype(str), 3)), "quote": quotes,
         "start": start, "end": start + length}))
     _write(root, schema, "searches", pd.DataFrame({
-        "search_id": np.char.add("s", np.arange(n_claims).astype(str)), "claim_id": ids, "source": "PubMed",
+        "search_id": np.char.add("s", np.arange(n_claims).astype(str)), "claim_id": ids, "source": "synthetic",
+        "interface": "synthetic benchmark row (no search was run)",
         "query": "synthetic query", "searched_on": "2026-11-21", "records_screened": 0, "records_kept": 0}))
     return root
 
