@@ -38,7 +38,9 @@ REFERENCE_KINDS = {
 _DOI_IN_TEXT = re.compile(r"doi:\s*(10\.\S+?)\.?(?:\s|$)", re.IGNORECASE)
 
 
-def _params(config, **params) -> dict:
+def eutils_params(config, **params) -> dict:
+    """Parameters of an E-utilities request: ours plus the tool name, JSON, and the contact address and API key
+    when configured."""
     params.update(tool=TOOL, retmode="json")
     if config.email:
         params["email"] = config.email
@@ -73,7 +75,7 @@ def fetch_summaries(client: Client, pmids: list[str]) -> Answer:
     """
     config = client.config
     method = "POST" if len(pmids) > POST_ABOVE else "GET"
-    data = client.get_json("pubmed", f"{config.ncbi_url}/esummary.fcgi", _params(config, db="pubmed", id=",".join(pmids)), method)
+    data = client.get_json("pubmed", f"{config.ncbi_url}/esummary.fcgi", eutils_params(config, db="pubmed", id=",".join(pmids)), method)
     result = data.get("result") if isinstance(data, dict) else None
     if not isinstance(result, dict):
         said = data.get("error") or data.get("esummaryresult") if isinstance(data, dict) else None
@@ -94,7 +96,7 @@ def fetch_summaries(client: Client, pmids: list[str]) -> Answer:
 def search_dois(client: Client, dois: list[str]) -> list[str]:
     """PMIDs of the PubMed records that carry any of these DOIs (one ESearch request)."""
     config = client.config
-    params = _params(config, db="pubmed", term=search_term(dois), retmax=str(max(2 * len(dois), 20)))
+    params = eutils_params(config, db="pubmed", term=search_term(dois), retmax=str(max(2 * len(dois), 20)))
     data = client.get_json("pubmed", f"{config.ncbi_url}/esearch.fcgi", params, "POST")
     result = data.get("esearchresult") if isinstance(data, dict) else None
     ids = result.get("idlist") if isinstance(result, dict) else None

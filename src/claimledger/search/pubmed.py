@@ -13,7 +13,6 @@ come from the resolver's HTTP client; ESummary batches reuse the resolver's.
 from __future__ import annotations
 
 from ..resolve import pubmed as resolve_pubmed
-from ..resolve.config import TOOL
 from ..resolve.http import Client, FetchError
 from .records import Record, SearchResult, clean_doi, clean_pmid, clean_text, clean_year
 
@@ -22,15 +21,6 @@ INTERFACE = "PubMed E-utilities esearch + esummary (JSON)"
 ESEARCH_CEILING = 10_000
 PAGE = 500
 SUMMARY_BATCH = 200
-
-
-def _params(config, **params) -> dict:
-    params.update(tool=TOOL, retmode="json")
-    if config.email:
-        params["email"] = config.email
-    if config.ncbi_api_key:
-        params["api_key"] = config.ncbi_api_key
-    return params
 
 
 def filters_text(datetype: str, mindate: str | None, maxdate: str | None) -> str:
@@ -43,7 +33,7 @@ def filters_text(datetype: str, mindate: str | None, maxdate: str | None) -> str
 def _esearch_page(client: Client, query: str, start: int, size: int, dates: dict) -> dict:
     config = client.config
     data = client.get_json("pubmed", f"{config.ncbi_url}/esearch.fcgi",
-                           _params(config, db="pubmed", term=query, retstart=str(start), retmax=str(size), **dates), "POST")
+                           resolve_pubmed.eutils_params(config, db="pubmed", term=query, retstart=str(start), retmax=str(size), **dates), "POST")
     result = data.get("esearchresult") if isinstance(data, dict) else None
     if not isinstance(result, dict) or result.get("ERROR") or not isinstance(result.get("idlist"), list):
         said = (result or {}).get("ERROR") if isinstance(result, dict) else None
