@@ -334,7 +334,7 @@ def test_check_draft_without_blocking_claims_exits_0_with_a_summary(mini, tmp_pa
                                    "not track.")
     assert "line 1: \u201cAcupuncture eases sciatic pain.\u201d" in out
     assert "  - relieves-sciatica-pain: mixed evidence, low certainty" in out
-    assert out.rstrip().endswith("No sentence makes a claim graded contradicted by the evidence or no evidence found.")
+    assert out.rstrip().endswith("No sentence asserts a claim graded contradicted by the evidence or no evidence found.")
 
 
 def test_a_sentence_making_two_claims_reports_both(repo_ledger):
@@ -444,3 +444,34 @@ def test_matching_quality_on_the_held_out_set():
 def test_a_clause_without_its_own_subject_takes_the_sentences(repo_ledger):
     check = Checker(claimledger.load(repo_ledger)).check_sentence("Acupuncture helps damaged sciatic nerves regrow and releases endorphins")
     assert [c.claim_id for c in check.claims] == ["sciatic-nerve-regeneration", "endorphin-release"]
+
+
+def test_the_wording_check_suggests_passes_check(repo_ledger):
+    """A writer who follows the advice must pass: each "Say “…”" suggestion, checked, asserts no blocking claim."""
+    import re
+
+    checker = Checker(claimledger.load(repo_ledger))
+    said = {cid: m.group(1) for cid in checker.index.claim_ids
+            if (m := re.search(r"Say:? \u201c([^\u201d]+)\u201d", checker.reports.report(cid).wording))}
+    assert len(said) > 40
+    still = {cid: [(c.claim_id, c.verdict) for c in checker.check_sentence(text).blocking] for cid, text in said.items()}
+    assert {cid: b for cid, b in still.items() if b} == {}
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    ("There is no good evidence that cupping helps relieve sciatica.", "doubts"),
+    ("Is acupuncture better than combining it with chiropractic and physio?", "asks"),
+    ("Acupuncture does not regenerate the sciatic nerve.", "denies"),
+    ("Acupuncture has no side effects.", "asserts"),  # the claim itself says "no side effects"
+    ("Cupping helps relieve sciatica.", "asserts"),
+])
+def test_only_asserted_claims_need_fixing(repo_ledger, sentence, holds):
+    check = Checker(claimledger.load(repo_ledger)).check_sentence(sentence)
+    assert check.claims and check.claims[0].holds == holds
+    assert bool(check.blocking) == (holds == "asserts" and check.claims[0].verdict in ("contradicted", "no_evidence_found"))
+
+
+def test_a_negated_overclaim_word_is_not_flagged():
+    from claimledger.writers.phrasing import overclaims
+    assert overclaims("It helps some people, but it is not a cure.", "partly_supported", "low") == []
+    assert overclaims("It is a cure.", "partly_supported", "low") == ["cure"]

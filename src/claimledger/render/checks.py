@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..grading.verdicts import BLOCKING, INFO, VERDICT_TABLE
 from ..writers.checker import DraftReport, SentenceCheck
-from ..writers.phrasing import overclaims
+from ..writers.phrasing import ASKS, DENIES, DOUBTS, overclaims
 from ..writers.reports import ClaimReport
 
 NEXT_STEP = ("add it to claims.csv, then search for evidence: "
@@ -30,9 +30,18 @@ def verdict_words(r: ClaimReport) -> str:
     return f"{INFO[r.verdict].label}{cert}"
 
 
+HOLDS = {DENIES: "the text says the opposite", ASKS: "the text asks about it", DOUBTS: "the text says the evidence is unsure"}
+"""How a text that does not assert a claim holds it, in words (its verdict then needs no fix)."""
+
+
+def holds_words(r: ClaimReport) -> str:
+    """"" for an asserted claim; else e.g. ``not asserted: the text asks about it``."""
+    return f"not asserted: {HOLDS[r.holds]}" if r.holds in HOLDS else ""
+
+
 def _claim_lines(r: ClaimReport, sentence: str, prefix: str = "   ") -> list[str]:
     lines = [f"{prefix}Claim:    {r.statement}",
-             f"{prefix}Verdict:  {verdict_words(r)}",
+             f"{prefix}Verdict:  {verdict_words(r)}" + (f" ({holds_words(r)})" if holds_words(r) else ""),
              f"{prefix}Why:      {r.reason}"]
     if r.citations:
         lines.append(f"{prefix}Evidence:")
@@ -82,9 +91,9 @@ def _blocking_line(report: DraftReport) -> str:
     words = " or ".join(INFO[v].label for v in BLOCKING)
     b = report.blocking
     if not b:
-        return f"No sentence makes a claim graded {words}."
+        return f"No sentence asserts a claim graded {words}."
     where = ", ".join(str(s.sentence.line) for s in b)
-    return (f"{len(b)} sentence{'s' if len(b) > 1 else ''} make{'' if len(b) > 1 else 's'} claims graded {words} "
+    return (f"{len(b)} sentence{'s' if len(b) > 1 else ''} assert{'' if len(b) > 1 else 's'} claims graded {words} "
             f"(line{'s' if len(b) > 1 else ''} {where}): rewrite or remove them.")
 
 
@@ -98,7 +107,7 @@ def draft_text(report: DraftReport) -> str:
     for s in m:
         lines.append(f"line {s.sentence.line}: \u201c{_short(s.sentence.text)}\u201d")
         for r in s.claims:
-            lines.append(f"  - {r.claim_id}: {verdict_words(r)} (match score {r.score:.2f})")
+            lines.append(f"  - {r.claim_id}: {verdict_words(r)} (match score {r.score:.2f})" + (f"; {holds_words(r)}" if holds_words(r) else ""))
             if r.citations:
                 lines.append(f"    best evidence: {r.citations[0]['text']}")
             flags = overclaims(report.text[r.start:r.end], r.verdict, r.certainty)
@@ -170,6 +179,6 @@ def draft_html(report: DraftReport) -> str:
     marked, notes = _marked(report)
     parts = _parts(_markdown_html(marked))
     words = " or ".join(INFO[v].label for v in BLOCKING)
-    status = _blocking_line(report) if report.blocking else f"No sentence makes a claim graded {words}."
+    status = _blocking_line(report) if report.blocking else f"No sentence asserts a claim graded {words}."
     return render("draft.html.j2", report=report, parts=parts, notes=notes, verdicts=INFO, legend=VERDICT_TABLE, status=status,
-                  css=static("draft.css"), verdict_words=verdict_words, next_step=NEXT_STEP)
+                  css=static("draft.css"), verdict_words=verdict_words, holds_words=holds_words, next_step=NEXT_STEP)

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..grading.verdicts import BLOCKING
 from ..problems import EvidenceError
 from .match import Candidate, ClaimIndex, Match, main_subject
+from .phrasing import ASSERTS, assertion
 from .reports import ClaimReport, ClaimReports
 from .sentences import CLAIM_CUES, Sentence, clause_spans, split_sentences
 
@@ -64,7 +65,8 @@ class SentenceCheck:
 
     @property
     def blocking(self) -> list[ClaimReport]:
-        return [c for c in self.claims if c.verdict in BLOCKING]
+        """Claims the sentence asserts (not asks, denies or doubts) that are graded contradicted or no evidence found."""
+        return [c for c in self.claims if c.verdict in BLOCKING and c.holds == ASSERTS]
 
     def to_dict(self) -> dict:
         s = self.sentence
@@ -198,7 +200,10 @@ class Checker:
             return SentenceCheck(sentence)
         made, near = self._match(sentence.text, context, top)
         base = sentence.start
-        claims = [self.claim_report(m.claim_id, m, base + a, base + b) for m, a, b in made]
+        claims = [replace(self.claim_report(m.claim_id, m, base + a, base + b),
+                          holds=assertion(sentence.text[a:b], self.reports.report(m.claim_id).statement, sentence.text,
+                                          sentence.text[:a]))
+                  for m, a, b in made]
         related = [self.claim_report(m.claim_id, m, base + a, base + b) for m, a, b in near]
         cue = ""
         if not claims:

@@ -28,11 +28,13 @@ class ClaimReport:
     start: int = 0
     """Where in the checked text the claim is made (character offsets; for a draft, offsets into the draft)."""
     end: int = 0
+    holds: str = "asserts"
+    """How the text holds the claim: asserts, denies, asks or doubts (:func:`~claimledger.writers.phrasing.assertion`)."""
 
     def to_dict(self) -> dict:
         return {"claim_id": self.claim_id, "statement": self.statement, "score": self.score, "verdict": self.verdict,
                 "certainty": self.certainty, "reason": self.reason, "wording": self.wording, "matched_text": self.matched_text,
-                "citations": self.citations, "start": self.start, "end": self.end}
+                "citations": self.citations, "start": self.start, "end": self.end, "holds": self.holds}
 
     def related_dict(self) -> dict:
         """A possibly related claim: what it is and how close, never its verdict (it is not this text's claim)."""
