@@ -71,7 +71,7 @@ def test_searched_without_evidence_differs_from_not_searched():
 
 def test_not_addressed_links_do_not_weigh():
     g = grade([L("p", "not_addressed", design="protocol")], searched=1)
-    assert g["verdict"] == "no_evidence_found" and "do not address it" in g["reason"]
+    assert g["verdict"] == "no_evidence_found" and "does not address it" in g["reason"]
 
 
 def test_retracted_citation_never_counts_and_is_flagged():
@@ -135,3 +135,23 @@ def test_evidence_units_collapse_an_evidence_body_into_one_weighed_unit():
     assert list(units["citation_id"]) == ["r2", "t"]  # the most recent review represents the body; heaviest first
     assert list(units["members"]) == [3, 1]
     assert list(units["weight"]) == pytest.approx([3.0, 1.2])
+
+
+def test_unverified_evidence_waits_and_is_not_called_no_evidence(mini):
+    """A claim whose only link is to an unverified citation is work to do, not 'no evidence found after searching'."""
+    links = mini / "evidence/links.csv"
+    cits = mini / "evidence/citations.csv"
+    header = cits.read_text(encoding="utf-8").splitlines()[0].split(",")
+    row = {"citation_id": "waiting2020", "title": "A trial not yet checked", "first_author": "Doe", "year": "2020", "design": "rct",
+           "url": "https://example.org/waiting", "retracted": "false"}
+    cits.write_text(cits.read_text(encoding="utf-8") + ",".join(row.get(h, "") for h in header) + "\n", encoding="utf-8")
+    links.write_text(links.read_text(encoding="utf-8") + "endorphin-release,waiting2020,supports,direct,high,assessor,r,f,abstract,,,,,,,,,,\n",
+                     encoding="utf-8")
+    g = claimledger.load(mini, strict=False).grades("endorphin-release").iloc[0]
+    assert (g["verdict"], g["rule"]) == ("not_yet_searched", "pending-verification")
+    assert g["reason"].startswith("Not assessed yet: 1 citation waits for verification") and "1 logged search)" in g["reason"]
+
+
+def test_weak_opposition_says_which_way_it_points():
+    g = grade([L("a", "no_effect_shown", "indirect_population", "low")])
+    assert g["rule"] == "weak-opposition" and g["reason"].startswith("Only weak or indirect evidence, and it points against the claim:")

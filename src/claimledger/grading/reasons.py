@@ -90,6 +90,8 @@ def _weighed_reason(ev: _Evidence, i: int, verdict: str, rule: str) -> tuple[str
     """The reason and deciding citations of a claim decided by the weighing rules."""
     s_txt, o_txt, m_txt = (ev.side[s][0][i] for s in (SIDE_SUPPORT, SIDE_AGAINST, SIDE_MIXED))
     lead_words = info(verdict).lead
+    if rule == "weak-opposition":  # weak evidence that points against the claim must not read like weak support
+        lead_words = lead_words.rstrip(":") + ", and it points against the claim:"
     if verdict == Verdict.CONTRADICTED:
         parts = [f"{lead_words} {o_txt or m_txt}"] + ([f"in favour: {s_txt}"] if s_txt else [])
         deciding = ev.ids(SIDE_AGAINST, i) or ev.best(i)
@@ -107,13 +109,23 @@ def _weighed_reason(ev: _Evidence, i: int, verdict: str, rule: str) -> tuple[str
     return "; ".join(parts), deciding
 
 
-def _unweighed(testable: bool, testable_reason: str, n_links: int, n_searches: int) -> tuple[str, str, str]:
-    """Verdict, rule and reason of a claim with nothing to weigh: untestable, nothing found, or not searched."""
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _unweighed(testable: bool, testable_reason: str, n_silent: int, n_searches: int, n_pending: int) -> tuple[str, str, str]:
+    """Verdict, rule and reason of a claim with nothing to weigh: untestable, evidence waiting for verification,
+    nothing found, or not searched."""
     if not testable:
         return Verdict.UNTESTABLE, Verdict.UNTESTABLE.value, f"Not testable: {testable_reason}" if testable_reason else "Not testable."
-    if n_links or n_searches:
-        return (Verdict.NO_EVIDENCE_FOUND, "no-evidence", f"No evidence found after searching ({n_searches} logged searches"
-                + (f"; {n_links} citation(s) do not address it" if n_links else "") + ").")
+    if n_pending:
+        waits = f"{_plural(n_pending, 'citation')} wait{'s' if n_pending == 1 else ''} for verification"
+        searched = _plural(n_searches, "logged search", "logged searches")
+        return Verdict.NOT_YET_SEARCHED, "pending-verification", f"Not assessed yet: {waits} (unverified citations never count; {searched})."
+    if n_silent or n_searches:
+        return (Verdict.NO_EVIDENCE_FOUND, "no-evidence",
+                f"No evidence found after searching ({_plural(n_searches, 'logged search', 'logged searches')}"
+                + (f"; {_plural(n_silent, 'checked citation')} do{'es' if n_silent == 1 else ''} not address it" if n_silent else "") + ").")
     return Verdict.NOT_YET_SEARCHED, "not-searched", "Not yet searched: no evidence links and no logged searches."
 
 
@@ -131,12 +143,12 @@ def explain(claims: pd.DataFrame, units: pd.DataFrame, side: np.ndarray, decided
                                 minlength=n) > 0).tolist()
     testable = claims["testable"].astype("boolean").fillna(True).to_numpy().tolist()
     testable_reason = claims["testable_reason"].astype("string").fillna("").to_numpy().tolist()
-    links_n, searches_n = counts["links"].tolist(), counts["searches"].tolist()
+    silent_n, searches_n, pending_n = counts["silent"].tolist(), counts["searches"].tolist(), counts["pending"].tolist()
     verdicts, rules, certainties, reasons, decidings, bads = [], [], [], [], [], []
     for i, d in enumerate(decided):
         cert = CERTAINTIES[certainty[i]] if certainty[i] >= 0 else ""
         if not testable[i] or d is None:
-            verdict, rule, reason = _unweighed(testable[i], testable_reason[i], links_n[i], searches_n[i])
+            verdict, rule, reason = _unweighed(testable[i], testable_reason[i], silent_n[i], searches_n[i], pending_n[i])
             deciding, cert = [], ""
         else:
             rule, verdict = d

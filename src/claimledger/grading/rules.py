@@ -252,8 +252,11 @@ def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFr
         units = evidence_units(joined[usable], categories, ids)
         side, refutes, dkind, cert = _unit_codes(units)
         decision, certainty = _decide(units["claim"].to_numpy(), len(ids), side, refutes, dkind, cert, units["weight"].to_numpy(dtype=float))
+        silent = ~retracted & ~unverified & (joined["stance"].astype("string").fillna("") == NOT_ADDRESSED).to_numpy() & (claim >= 0)
         counts = {"links": np.bincount(claim[claim >= 0], minlength=len(ids)),
-                  "searches": _search_counts(searches, ids)}
+                  "searches": _search_counts(searches, ids),
+                  "pending": np.bincount(claim[unverified & (claim >= 0)], minlength=len(ids)),
+                  "silent": np.bincount(claim[silent], minlength=len(ids))}
         flagged = _retracted_by_claim(joined, claim, retracted)
         decided = [RULES[d] if d >= 0 else None for d in decision.tolist()]
         grades = explain(claims, units, side, decided, certainty, counts, flagged)

@@ -69,7 +69,7 @@ VERDICT_TABLE: tuple[VerdictInfo, ...] = (
     VerdictInfo(Verdict.NO_EVIDENCE_FOUND, "no evidence found", "#6b4c9a", "#ffffff", True, None, "No evidence found",
                 "Searched for (the searches are logged) and nothing was found that bears on it."),
     VerdictInfo(Verdict.NOT_YET_SEARCHED, "not yet searched", "#c8c8c8", "#1f2328", False, None, "Not yet searched",
-                "No evidence is linked and no search is logged yet: work to do, not a finding."),
+                "No usable evidence yet: nothing is searched, or the linked citations wait for verification. Work to do, not a finding."),
     VerdictInfo(Verdict.UNTESTABLE, "untestable", "#cc79a7", "#1f2328", False, None, "Not testable",
                 "A belief of a tradition (qi, meridians) that no study could confirm or refute."),
 )
