@@ -180,3 +180,25 @@ def test_cli_workflow_add_extract_merge_validate(mini, new_doc, tmp_path, capsys
     assert main(["merge-review", str(review), "--root", root]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "added 1 mention(s) to evidence/mentions.csv (m5)."
     assert main(["validate", "--root", root]) == 0
+
+
+def test_the_readme_order_works_a_claim_before_its_first_mention(mini, new_doc, tmp_path, capsys):
+    """README: add the document, add the claim to claims.csv, then extract and merge its mentions. The new claim has no
+    mention in between (an orphan): extract must run, and validate passes once the mention is merged."""
+    root = str(mini)
+    assert main(["add-document", str(new_doc), "--document-id", "blog-1", "--root", root]) == 0
+    claims = mini / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8") + "cupping-cures-back-pain,Cupping cures back pain overnight.,efficacy,,,,,true,,,\n",
+                      encoding="utf-8")
+    assert main(["validate", "--root", root]) == 1  # the orphan is an error for validate ...
+    capsys.readouterr()
+    review = tmp_path / "review.csv"
+    stored = next((mini / "documents").glob("blog-1_*.txt"))
+    assert main(["extract", str(stored), "--document-id", "blog-1", "--out", str(review), "--root", root]) == 0  # ... not for extract
+    rows = _rows(review)
+    cup = next(r for r in rows if r["quote"].startswith("Cupping"))
+    assert cup["claim_id"] == "cupping-cures-back-pain"
+    cup["accept"] = "yes"
+    _write_rows(review, rows)
+    assert main(["merge-review", str(review), "--root", root]) == 0
+    assert main(["validate", "--root", root]) == 0

@@ -147,7 +147,8 @@ def cmd_extract(args) -> int:
     from .ledger import load
     from .writers.extract import extract_document
     out = args.out or f"review-{args.document_id or Path(args.document).stem}.csv"
-    path, rows = extract_document(load(args.root), args.document, args.document_id, out)
+    # A claim added to claims.csv before its first mention is what extract is for: "orphan-claim" does not stop it.
+    path, rows = extract_document(load(args.root, allow=("orphan-claim",)), args.document, args.document_id, out)
     new = sum(r["claim_id"] == "new" for r in rows)
     print(f"wrote {path}: {len(rows)} candidate mentions ({len(rows) - new} match ledger claims, {new} new).")
     print(f"next: write yes in the accept column of the rows to keep (correct claim_id where needed; add new claims to "

@@ -164,8 +164,9 @@ class LedgerError(EvidenceError):
         self.report = report
 
 
-class SchemaError(EvidenceError):
-    """datapackage.json is missing, not JSON, or not a usable Table Schema package."""
+class SchemaError(LedgerError):
+    """datapackage.json is missing, not JSON, or not a usable Table Schema package (a kind of :class:`LedgerError`:
+    the ledger cannot be used)."""
 
 
 class BuildError(EvidenceError):

@@ -156,7 +156,7 @@ class Ledger:
                       by_category=_table_html(by_cat), claims=_table_html(self.claims[["claim_id", "category", "statement"]]))
 
 
-def load(root: str | Path = ".", strict: bool = True) -> Ledger:
+def load(root: str | Path = ".", strict: bool = True, allow: tuple[str, ...] = ()) -> Ledger:
     """Load the ledger at ``root`` into typed DataFrames.
 
     Parameters
@@ -165,6 +165,8 @@ def load(root: str | Path = ".", strict: bool = True) -> Ledger:
     strict : when true (default) an invalid ledger raises :class:`LedgerError`
         carrying the report; when false it loads what parses and keeps the
         report in ``ledger.report``.
+    allow : problem codes that do not stop a strict load, e.g. ``("orphan-claim",)`` for ``claimledger extract``,
+        which exists to give new claims their first mentions.
 
     Raises
     ------
@@ -181,9 +183,10 @@ def load(root: str | Path = ".", strict: bool = True) -> Ledger:
     report, raws, doc_bytes, schema = validate_tables(root)
     if raws is None:
         raise SchemaError(report.problems[0].message)
-    if strict and not report.ok:
-        first = "\n".join(p.format() for p in report.sorted()[:10] if p.severity == "error")
-        raise LedgerError(f"the ledger at {root} has {len(report.errors)} problem(s):\n{first}", report)
+    stopping = [p for p in report.errors if p.code not in allow]
+    if strict and stopping:
+        first = "\n".join(p.format() for p in sorted(stopping, key=lambda p: (p.file, p.line or 0))[:10])
+        raise LedgerError(f"the ledger at {root} has {len(stopping)} problem(s):\n{first}", report)
     tables = {}
     for name, raw in raws.items():
         frame = raw.frame if raw.frame is not None else pd.DataFrame({c: pd.Series(dtype=str) for c in raw.table.field_names})

@@ -54,6 +54,8 @@ class Flow:
     website_searches: int = 0
     website_uncounted: int = 0
     """Of those, searches whose number of results read was not recorded."""
+    other_sources: dict[str, int] = field(default_factory=dict)
+    """Those searches by their logged source (e.g. "web page index": 390), as the searches table names them."""
     other_sought_reports: int = 0
     other_notretrieved_reports: int = 0
     other_assessed: int = 0
@@ -117,6 +119,7 @@ def _claim_flow(claim_id: str, searches: pd.DataFrame, screening: pd.DataFrame, 
     other = s[~db]
     counted = _text(other["retrieved"]) != ""
     f.website_results, f.website_searches, f.website_uncounted = int(_int(other["retrieved"][counted]).sum()), len(other), int((~counted).sum())
+    f.other_sources = {str(k): int(n) for k, n in _text(other["source"]).replace("", "source not recorded").value_counts(sort=False).items()}
     scr = screening[screening["claim_id"] == claim_id]
     f.duplicates = f.database_results - int(scr["search_id"].isin(set(s[db]["search_id"])).sum())
     decision, reason = _text(scr["decision"]), _text(scr["reason"])

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..files import write_atomic
 from ..ledger.prisma import Flow, prisma_flows
+from ..templating import plural
 
 COLUMNS = ["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"]
 NA = "NA"
@@ -33,9 +32,15 @@ def _reasons(counts: dict[str, int]) -> str:
     return "; ".join(f"{k.replace('_', ' ').capitalize()}, {v}" for k, v in counts.items())
 
 
+def _sources(f: Flow) -> str:
+    """The logged sources of the searches that were not database searches, with their counts ("none" when none)."""
+    return ", ".join(f"{k} ({v})" for k, v in f.other_sources.items()) or "none"
+
+
 def prisma_rows(f: Flow) -> list[list]:
     """The flow as rows of the PRISMA2020 template (see the module docstring)."""
-    site = f"Websites: web page index searches ({f.website_searches}; results read, not de-duplicated; {f.website_uncounted} without a count)"
+    site = (f"Other searches: {_sources(f)} ({plural(f.website_searches, 'search', 'searches')}; results read, not de-duplicated; "
+            f"{f.website_uncounted} without a count)")
     rows = [
         (NA, "prevstud", "Grey title box; Previous studies", "Previous studies", 0),
         ("previous_studies", "box1", "Studies included in previous version of review", "Studies included in previous version of review", 0),
@@ -112,9 +117,9 @@ def _database_side(ax, f: Flow) -> None:
 
 
 def _other_side(ax, f: Flow) -> None:
-    _box(ax, 6.0, 10.2, 3.9, 1.6, f"Records identified from other methods\nWebsites: web page index searches\n({f.website_searches} searches; "
-                                  f"n = {f.website_results} results read,\nnot de-duplicated, not logged one by one;\n"
-                                  f"{f.website_uncounted} searches without a count)", "#f7f7f7")
+    _box(ax, 6.0, 10.2, 3.9, 1.6, f"Records identified from other methods\n{textwrap.shorten(_sources(f), 60, placeholder='…')}\n"
+                                  f"({plural(f.website_searches, 'search', 'searches')}; n = {f.website_results} results read,\n"
+                                  f"not de-duplicated, not logged one by one;\n{f.website_uncounted} without a count)", "#f7f7f7")
     _box(ax, 6.0, 6.3, 2.2, 1.1, f"Reports sought\nfor retrieval\n(n = {f.other_sought_reports})")
     _box(ax, 8.4, 6.35, 1.5, 1.0, f"Not retrieved\n(n = {f.other_notretrieved_reports})", "#f4f4f4")
     _box(ax, 6.0, 4.4, 2.2, 1.1, f"Reports assessed\n(n = {f.other_assessed})")
