@@ -72,7 +72,7 @@ def to_number(s: pd.Series, integer: bool = False, ok: pd.Series | None = None) 
     return pd.Series(np.where(ok.to_numpy(), out, np.nan), index=s.index)
 
 
-def _suggest(value: str, choices, cutoff: float = 0.6) -> str:
+def _suggest(value: str, choices, cutoff: float = 0.7) -> str:  # 0.6 offered "refutes" for "agrees"
     m = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
     return f' (did you mean "{m[0]}"?)' if m else ""
 
