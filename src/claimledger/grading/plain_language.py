@@ -10,6 +10,8 @@ It lives in the grading layer because the Summary of Findings card
 """
 from __future__ import annotations
 
+from .scales import MIXED_STANCE
+
 MODAL = {"moderate": "probably", "low": "may"}
 """GRADE's informative statements: high certainty states the effect, moderate says it "probably" (likely) happens,
 low that it "may" happen, very low that "the evidence is very uncertain"."""
@@ -78,3 +80,33 @@ def graded_statement(statement: str, certainty: str) -> str:
     if at > 1 and words[at - 1].lower() in ("often", "usually", "typically", "only", "sometimes") and " " in words[at]:
         words[at - 1], words[at] = words[at].split(" ", 1)[0], f"{words[at - 1]} {words[at].split(' ', 1)[-1]}"
     return " ".join(words) + "."
+
+
+def _that(statement: str) -> str:
+    s = statement.strip().rstrip(".")
+    return s[0].lower() + s[1:] if s and not s[:2].isupper() else s
+
+
+def plain_language(statement: str, certainty: str, direction: str = "for") -> str:
+    """A Summary of Findings statement: the claim worded for its certainty and for which way the evidence points.
+
+    ``direction`` is ``for`` (the evidence supports the claim: :func:`graded_statement`), ``against`` (it goes
+    against it) or ``mixed``. The certainty words are GRADE guideline 26's: moderate "probably", low "may", very low
+    "the evidence is very uncertain".
+
+    >>> plain_language("Acupuncture relieves sciatica pain.", "moderate")
+    'Acupuncture probably relieves sciatica pain.'
+    >>> plain_language("Muscle spasm causes sciatica.", "moderate", "against")
+    'It is probably not true that muscle spasm causes sciatica.'
+    >>> plain_language("Exercise helps sciatica.", "low", "mixed")
+    'The evidence on whether exercise helps sciatica is mixed, and of low certainty.'
+    """
+    that = _that(statement)
+    if certainty not in ("high", "moderate", "low") or not that:
+        return f"The evidence is very uncertain about whether {that}." if that else ""
+    if direction == "against":
+        return {"high": f"The evidence shows that it is not true that {that}.", "moderate": f"It is probably not true that {that}.",
+                "low": f"It may not be true that {that}."}[certainty]
+    if direction == MIXED_STANCE:
+        return f"The evidence on whether {that} is mixed, and of {certainty} certainty."
+    return graded_statement(statement, certainty)

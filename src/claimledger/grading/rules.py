@@ -240,6 +240,8 @@ class Weighed(NamedTuple):
     """Per link, the claim's position in claims order (-1 for a claim the ledger does not have)."""
     retracted: np.ndarray
     unverified: np.ndarray
+    usable: np.ndarray
+    """Per link, whether it counts (not retracted, verified, not ``not_addressed``, of a known claim)."""
     units: pd.DataFrame
     """The usable links collapsed into weighed units (:func:`~claimledger.grading.units.evidence_units`)."""
     side: np.ndarray
@@ -272,7 +274,7 @@ def weigh(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFrame) ->
     side, refutes, dkind, cert = _unit_codes(units)
     decision, certainty, basis = _decide(units["claim"].to_numpy(), len(ids), side, refutes, dkind, cert,
                                          units["weight"].to_numpy(dtype=float))
-    return Weighed(joined, claim, retracted, unverified, units, side, refutes, dkind, cert, decision, certainty, basis)
+    return Weighed(joined, claim, retracted, unverified, usable, units, side, refutes, dkind, cert, decision, certainty, basis)
 
 
 def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFrame, searches: pd.DataFrame) -> pd.DataFrame:
