@@ -130,6 +130,11 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else str(value)
 
 
+def _sentence(text: str) -> str:
+    """Text with its first letter capitalised (reasons often start with a design: "animal study ...")."""
+    return text[:1].upper() + text[1:]
+
+
 def _int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
@@ -161,6 +166,7 @@ class Findings:
         a = assessments if assessments is not None else pd.DataFrame(columns=ASSESSMENT_COLUMNS)
         self.assessments = {str(k): g for k, g in a.groupby(a["claim_id"].astype(str), sort=False)} if len(a) else {}
         self._estimates: pd.DataFrame | None = None
+        self._cards: dict[str, SummaryOfFindings] = {}
 
     def estimates(self) -> pd.DataFrame:
         """Effect estimates of the usable links only (retracted, unverified and ``not_addressed`` ones left out)."""
@@ -195,7 +201,9 @@ class Findings:
         """
         if claim_id not in self.position:
             raise KeyError(f"no claim {claim_id!r}")
-        return build_card(self, claim_id)
+        if claim_id not in self._cards:
+            self._cards[claim_id] = build_card(self, claim_id)
+        return self._cards[claim_id]
 
 
 def _pooled(findings: Findings, claim_id: str) -> pd.DataFrame:
@@ -251,7 +259,7 @@ def rule_judgements(findings: Findings, claim_id: str, lead: dict, start: Start)
 
 def apply_assessments(judged: dict[str, Judgement], assessments: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, str]]:
     """The domains table: the rules' judgements, each replaced by the assessor's where ``assessments`` has a row."""
-    rows = {d: [d, j.judgement, j.reason, "rule"] for d, j in judged.items()}
+    rows = {d: [d, j.judgement, _sentence(j.reason), "rule"] for d, j in judged.items()}
     who: dict[str, str] = {}
     for a in (assessments.to_dict("records") if assessments is not None else []):
         domain = str(a["domain"])
@@ -293,7 +301,7 @@ def build_card(findings: Findings, claim_id: str) -> SummaryOfFindings:
         comparator_label(_text(lead.get("comparator"))) or _text(claim.get("comparator")),
         _text(lead.get("outcome")) or _text(claim.get("outcome")), evidence_name(lead), ordered,
         _int(lead.get("n_studies")), estimate.n_participants if estimate is not None else _int(lead.get("n_participants")),
-        relative, absolute, certainty, claim_certainty, by_domains, start.level, start.reason, note,
+        relative, absolute, certainty, claim_certainty, by_domains, start.level, _sentence(start.reason), note,
         plain_language(_text(claim["statement"]), certainty, direction(verdict, lead)), domains,
         footnotes(start, domains, who, note), who)
 
@@ -319,7 +327,8 @@ def _unrated_card(findings: Findings, claim: pd.Series, verdict: str) -> Summary
     why = f"No evidence was weighed: {info(verdict).label} ({info(verdict).description.rstrip('.').lower()})."
     judged = {d: Judgement(NOT_ASSESSED, why) for d in DOMAINS}
     domains, who = apply_assessments(judged, findings.assessments.get(str(claim["claim_id"])))
-    note = f"No certainty rating: {info(verdict).description}"
+    description = info(verdict).description
+    note = f"No certainty rating: {description[:1].lower() + description[1:]}"
     notes = [f"{DOMAIN_LABEL[d]} ({who[d]}): {r}" for d, r, s in zip(domains["domain"], domains["reason"], domains["source"])
              if s == "assessor"]
     return SummaryOfFindings(
@@ -347,7 +356,7 @@ def certainty_note(lead: dict, claim_certainty: str, by_domains: str, certainty:
 
 def footnotes(start: Start, domains: pd.DataFrame, who: dict[str, str], note: str) -> list[str]:
     """The reason for each rating, in order: start, each domain that moves it or was judged by a person, the rest."""
-    notes = [f"Starting level {start.level.replace('_', ' ')}: {start.reason}"]
+    notes = [f"Starting level {start.level.replace('_', ' ')}: {_sentence(start.reason)}"]
     unassessed = []
     for d, j, r, s in domains[DOMAIN_COLUMNS].itertuples(index=False):
         moves = shift(d, j) != 0
