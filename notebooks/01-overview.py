@@ -33,13 +33,13 @@ ledger
 
 # %%
 summary = ledger.summary()
-summary["by_category"]
+claimledger.table(summary["by_category"])
 
 # %% [markdown]
 # Mentions (places a document makes a claim) and distinct claims per document:
 
 # %%
-summary["by_document"]
+claimledger.table(summary["by_document"])
 
 # %%
 plots.claims_by_document(ledger)
@@ -53,4 +53,7 @@ grades = ledger.grades()
 plots.verdict_distribution(grades)
 
 # %% [markdown]
-# Verdicts follow the rules in `docs/grading.md`; notebook 03 gives the reason for each.
+# Claims about acupuncture and background facts about sciatica are counted apart: most
+# supported claims are background facts, while most claims about acupuncture rest on weak,
+# indirect or mixed evidence. Verdicts follow the rules in `docs/grading.md`; notebook 03
+# gives the reason for each.

@@ -13,8 +13,9 @@
 # %% [markdown]
 # # 02 Evidence map: what kind of evidence stands behind each claim?
 #
-# Each claim against the designs of the studies cited for it, coloured by what the study
-# says about the claim; then the cited evidence by publication year.
+# Each claim (grouped by category) against the designs of the studies cited for it, in
+# evidence-hierarchy order, shaped and coloured by what the study says about the claim and
+# sized by the number of studies behind it; then the cited evidence by publication year.
 
 # %%
 import claimledger
@@ -34,7 +35,7 @@ plots.evidence_map(ledger)
 # meta-analyses and a few RCTs; background medicine on reviews and guidelines.
 
 # %%
-ledger.links.groupby(["directness", "stance"], observed=True).size().unstack(fill_value=0)
+claimledger.table(ledger.links.groupby(["directness", "stance"], observed=True).size().unstack(fill_value=0).reset_index())
 
 # %%
 plots.evidence_by_year(ledger)

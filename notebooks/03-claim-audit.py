@@ -31,7 +31,7 @@ claim_ids = None
 # %%
 ledger = claimledger.load(root)
 grades = ledger.grades()
-grades[["claim_id", "verdict", "certainty", "n_links", "n_searches"]]
+claimledger.table(grades[["claim_id", "verdict", "certainty", "n_links", "n_searches"]])
 
 # %% [markdown]
 # ## Summary of Findings
@@ -43,7 +43,7 @@ grades[["claim_id", "verdict", "certainty", "n_links", "n_searches"]]
 
 # %%
 findings = ledger.summaries_of_findings(claim_ids)
-findings.drop_duplicates("claim_id")[["claim_id", "verdict", "claim_certainty", "domain_certainty", "certainty"]]
+claimledger.table(findings.drop_duplicates("claim_id")[["claim_id", "verdict", "claim_certainty", "domain_certainty", "certainty"]])
 
 # %% [markdown]
 # `claim_certainty` is the verdicts table's; `domain_certainty` is the starting level moved by the

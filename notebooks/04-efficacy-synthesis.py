@@ -13,10 +13,11 @@
 # %% [markdown]
 # # 04 Efficacy synthesis: how large are the reported effects?
 #
-# Where two or more comparable estimates exist (same claim, measure, comparator and
-# outcome, from independent bodies of evidence) they are pooled with a random-effects
+# Where two or more comparable estimates exist (same claim, measure and scale, comparator
+# and outcome, from independent bodies of evidence) they are pooled with a random-effects
 # model (REML, checked against metafor in the tests); otherwise the reported estimates
-# are shown as they are. Reviews that pool largely the same trials count once.
+# are shown as they are, with the reason they were not pooled. Reviews that pool largely
+# the same trials count once.
 
 # %%
 from IPython.display import display
@@ -32,21 +33,24 @@ claim_ids = ["relieves-sciatica-pain", "decreases-daily-pain", "point-specificit
 ledger = claimledger.load(root)
 estimates = grading.effect_estimates(ledger.links, ledger.citations)
 pooled = grading.pool_comparable(estimates)
-estimates[["claim_id", "citation_id", "measure", "estimate", "ci_low", "ci_high", "comparator", "outcome"]]
+notes = grading.pooling_notes(estimates)
+claimledger.table(estimates[["claim_id", "citation_id", "panel", "estimate", "ci_low", "ci_high", "comparator", "outcome"]])
 
 # %% [markdown]
-# Pooled groups (empty when no two independent, comparable estimates exist):
+# Which groups of comparable estimates were pooled, and why the others were not:
 
 # %%
-pooled
+claimledger.table(notes)
 
 # %%
-for claim_id in claim_ids:
-    sel = estimates[estimates["claim_id"] == claim_id]
-    if len(sel):
-        display(plots.forest(sel, pooled[pooled["claim_id"] == claim_id], title=f"{claim_id}: reported estimates"))
+claimledger.table(pooled, empty="No group has two independent comparable estimates: nothing was pooled (the table above says why).")
+
+# %%
+for figure in plots.forests(estimates, pooled, notes, claim_ids).values():
+    display(figure)
 
 # %% [markdown]
-# Estimates against medication come from reviews of mostly small trials (low certainty),
-# while the one large sham-controlled trial reports a 16 mm leg-pain difference on a
-# 100 mm scale. Different measures sit on different panels because their scales differ.
+# Nothing pools: each claim's estimates differ in scale, comparator or outcome, and the
+# reviews against medication pool overlapping small trials (low certainty). The one large
+# sham-controlled trial reports a 16 mm leg-pain difference on a 100 mm scale; estimates
+# whose source does not state the scale get a panel of their own rather than share an axis.

@@ -22,7 +22,12 @@ def mini(tmp_path) -> Path:
 @pytest.fixture
 def repo_ledger(tmp_path) -> Path:
     """A copy of the project's real ledger (claims, documents, evidence, schema)."""
-    root = tmp_path / "ledger"
+    return copy_repo_ledger(tmp_path)
+
+
+def copy_repo_ledger(folder: Path) -> Path:
+    """Copy the project's real ledger into ``folder``/ledger and return that path."""
+    root = folder / "ledger"
     root.mkdir()
     for name in ("datapackage.json", "claims.csv"):
         shutil.copy2(REPO / name, root / name)

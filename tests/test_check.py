@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -386,3 +387,60 @@ def test_generic_effect_words_alone_do_not_make_a_match(repo_ledger):
     index = ClaimIndex.from_ledger(claimledger.load(repo_ledger))
     assert index.search("Ginger tea is proven to reduce swelling.") == []
     assert [m.claim_id for m in index.search("Acupuncture has been shown to decrease the pain people feel every day.")][:1] == ["decreases-daily-pain"]
+
+
+# ---- quality on the labelled sets (docs/writers.md) -----------------------------------------------------------------
+
+# Everyday wording of things the ledger does not track, each close to a tracked claim in its words: acupuncture for
+# other conditions, other treatments, other mechanisms, numbers the ledger does not hold. None may get a verdict.
+UNTRACKED_LOOKALIKES = [
+    "Acupuncture raises serotonin levels in the brain.",
+    "Acupuncture boosts the immune system so you catch fewer colds.",
+    "Acupuncture flushes toxins out of the body.",
+    "Acupuncture is 200 times stronger than morphine.",
+    "Acupuncture cures migraines for good.",
+    "Acupuncture helps women with infertility get pregnant.",
+    "Cupping draws toxins out through the skin.",
+    "Acupuncture helps people quit smoking.",
+    "Acupuncture makes chemotherapy nausea go away.",
+    "Acupuncture lowers high blood pressure.",
+]
+
+
+def test_untracked_lookalikes_get_no_verdict(repo_ledger):
+    checker = Checker(claimledger.load(repo_ledger))
+    judged = {s: [c.claim_id for c in f.claims] for s, f in zip(UNTRACKED_LOOKALIKES, checker.check_texts(UNTRACKED_LOOKALIKES)) if f.claims}
+    assert judged == {}
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _score(name: str):
+    import sys
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from score_matching import SETS, adapters
+
+    from claimledger.writers.quality import score_folder
+    return score_folder(SETS / name, *adapters(Checker(claimledger.load(REPO))))
+
+
+def test_matching_quality_on_the_development_set():
+    """Regression guard at the figures reached by tuning on this set (docs/writers.md)."""
+    s = _score("dev")
+    assert s.right_first_rate >= 0.85 and s.recall >= 0.79 and s.precision >= 0.87 and s.verdicts_on_non_claims <= 2 and s.draft_rate >= 0.66, s.summary()
+
+
+def test_matching_quality_on_the_held_out_set():
+    """Regression guard only: the held-out set was frozen before tuning and scored at the end (84% right claim first,
+    77% recall, 83% precision, 3 of 64 untracked sentences given a verdict, 65% of draft expectations met), and once
+    more after one later change (a clause that starts with a claim verb gets the sentence's subject): 84%, 77%, 81%,
+    3/64, 65%. A change that lowers these is a regression; never tune on this set's sentences."""
+    s = _score("heldout")
+    assert s.right_first_rate >= 0.82 and s.recall >= 0.75 and s.precision >= 0.79, s.summary()
+    assert s.verdicts_on_non_claims <= 3 and s.draft_rate >= 0.62, s.summary()
+
+
+def test_a_clause_without_its_own_subject_takes_the_sentences(repo_ledger):
+    check = Checker(claimledger.load(repo_ledger)).check_sentence("Acupuncture helps damaged sciatic nerves regrow and releases endorphins")
+    assert [c.claim_id for c in check.claims] == ["sciatic-nerve-regeneration", "endorphin-release"]

@@ -79,7 +79,7 @@ def test_unverified_citations_never_count_until_resolve_confirms_them(mini, apis
                  "relapsing-remitting multiple sclerosis"), "--first-author", "Rolf", "--year", "2018", "--design", "rct",
                  "--citation-id", "rolf2018", "--root", str(mini)]) == 0
     links = mini / "evidence/links.csv"
-    links.write_text(links.read_text() + "qi-meridians,rolf2018,supports,direct,high,assessor,test,finding,abstract,,,,,,,,\n")
+    links.write_text(links.read_text() + "qi-meridians,rolf2018,supports,direct,high,assessor,test,finding,abstract,,,,,,,,,,\n")
     from claimledger import load
     grade = load(mini).grades(["qi-meridians"]).iloc[0]
     assert grade["reason"].endswith("Unverified and not counted: rolf2018.")

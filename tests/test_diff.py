@@ -55,7 +55,7 @@ def test_a_retraction_and_a_link_change_explain_the_new_verdict(repo, capsys):
 
 def test_a_new_link_is_named(repo, capsys):
     links = repo / "evidence/links.csv"
-    links.write_text(links.read_text() + "endorphin-release,haake2007-gerac-lbp,supports,indirect_outcome,low,assessor,r,f,abstract,,,,,,,,\n")
+    links.write_text(links.read_text() + "endorphin-release,haake2007-gerac-lbp,supports,indirect_outcome,low,assessor,r,f,abstract,,,,,,,,,,\n")
     assert main(["diff", "HEAD", "--root", str(repo)]) == 0
     out = capsys.readouterr().out
     assert "  because link added: haake2007-gerac-lbp (supports, low)" in out

@@ -90,7 +90,7 @@ def test_csv_cells_are_spreadsheet_safe_and_the_file_is_written(mini, tmp_path, 
     assert [r["claim_id"] for r in rows] == ["relieves-sciatica-pain", "endorphin-release", "qi-meridians", "acupuncture-safe"]
     assert rows[3]["statement"] == "'=HYPERLINK(\"http://x\")+1 is safe."
     assert rows[0]["verdict"] == "mixed" and rows[0]["documents"] == "d1" and rows[0]["n_mentions"] == "1"
-    assert rows[0]["citation_links"] == "https://doi.org/10.1001/jamainternmed.2024.5463 https://doi.org/10.1001/archinte.167.17.1892"
+    assert rows[0]["citation_links"] == "https://doi.org/10.1001/jamainternmed.2024.5463;https://doi.org/10.1001/archinte.167.17.1892"
     assert rows[0]["careful_wording"].startswith("Studies disagree")
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
     assert [p.name for p in out.parent.iterdir()] == ["claims.csv"]  # no temporary file left behind

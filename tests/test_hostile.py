@@ -229,6 +229,10 @@ def test_infinite_numbers_are_refused(mini, value):
     edit(mini / "evidence/links.csv", "abstract,MD,-16,", f"abstract,MD,{value},")
     assert errors(mini) == [("evidence/links.csv", 2, "estimate", "not-finite")]
     assert run("grade", "--root", str(mini))[0] == 1  # refused, and no numpy warning (warnings are errors here)
+    ledger = claimledger.load(mini, strict=False)  # as the notebooks may load it: the value is missing, nothing warns
+    assert ledger.links["estimate"].isna().iloc[0] and len(ledger.grades()) == 4
+    from claimledger.grading.synthesis import effect_estimates, pool_comparable
+    pool_comparable(effect_estimates(ledger.links, ledger.citations))
 
 
 def test_reversed_offsets_have_their_own_message(mini):
@@ -389,7 +393,7 @@ def hostile_links_ledger(root: Path) -> Path:
         csv.writer(buf, lineterminator="\n").writerow([cid, "", "", url, f"Evil {k}", "Mallory", "Mallory M", 2020, "", "rct", "", "",
                                                        "false", "https://example.org/x", "2026-11-21", ""])
         append_line(root / "evidence/citations.csv", buf.getvalue().rstrip("\n"))
-        append_line(root / "evidence/links.csv", f"relieves-sciatica-pain,{cid},supports,direct,low,paper_grade,,Evil finding {k}.,,,,,,,,,")
+        append_line(root / "evidence/links.csv", f"relieves-sciatica-pain,{cid},supports,direct,low,paper_grade,,Evil finding {k}.,,,,,,,,,,,")
     assert errors(root) == [], errors(root)
     return root
 
@@ -591,7 +595,7 @@ def test_the_run_deadline_stops_new_requests(tmp_path, httpserver):
 
 def test_a_twenty_digit_integer_is_refused_and_loads_as_missing(mini):
     """Found by tests/test_hostile_props.py: pandas read 20 digits as uint64 and load(strict=False) raised."""
-    edit(mini / "evidence/links.csv", ",MD,-16,-21.3,-10.6,216,", ",MD,-16,-21.3,-10.6,20000000000000000000,")
+    edit(mini / "evidence/links.csv", ",MD,-16,-21.3,-10.6,,,216,", ",MD,-16,-21.3,-10.6,,,20000000000000000000,")
     assert errors(mini) == [("evidence/links.csv", 2, "n_participants", "bad-integer")]
     ledger = claimledger.load(mini, strict=False)
     assert ledger.links["n_participants"].isna().iloc[0] and len(ledger.grades()) == 4

@@ -1,6 +1,9 @@
 """Every notebook executes (nbclient, one kernel each) on the real ledger and on the tiny fixture ledger."""
 from __future__ import annotations
 
+import json
+import os
+import re
 from pathlib import Path
 
 import jupytext
@@ -33,9 +36,14 @@ def test_notebook_is_committed_clean_and_paired(path):
 def test_notebooks_execute(ledger, tmp_path, repo_ledger, mini):
     root = repo_ledger if ledger == "real" else mini
     for path in NOTEBOOKS:
-        nb = execute_notebook(path, {"root": str(root)}, tmp_path / ledger)
-        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        assert not errors
+        nb = execute_notebook(path, {"root": os.path.relpath(root, path.parent)}, tmp_path / ledger)  # as the report passes it
+        outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+        assert not [o for o in outputs if o.get("output_type") == "error"]
+        assert not [o["text"] for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"], path.name
+        images = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
+        assert images or path.stem == "03-claim-audit", f"{path.name} drew nothing"
+        assert len(images) == len(set(images)), f"{path.name} shows a figure twice"
+        assert not re.search(r"(?<!\.)" + re.escape(str(root)), json.dumps(outputs)), f"{path.name} prints an absolute path"
         assert (tmp_path / ledger / path.name).exists()
     audit = nbformat.read(tmp_path / ledger / "03-claim-audit.ipynb", as_version=4)
     html = "".join(o["data"].get("text/html", "") for c in audit.cells for o in c.get("outputs", []) if "data" in o)

@@ -58,7 +58,8 @@ RULES = [
 @pytest.mark.parametrize("name,links,category,verdict,certainty,rule", RULES, ids=[r[0] for r in RULES])
 def test_rule(name, links, category, verdict, certainty, rule):
     g = grade(links, category, testable=(rule != "untestable"))
-    assert (g["verdict"], g["certainty"], g["rule"]) == (verdict, certainty, rule)
+    assert (g["verdict"], g["certainty"] if certainty else None, g["rule"]) == (verdict, certainty or None, rule)
+    assert pd.isna(g["certainty"]) == (not certainty)  # no weighed evidence: certainty is NA, not ""
     assert g["verdict"] in VERDICTS
 
 
@@ -76,9 +77,9 @@ def test_not_addressed_links_do_not_weigh():
 def test_retracted_citation_never_counts_and_is_flagged():
     g = grade([L("bad", "supports", certainty="high", retracted=True), L("ok", "supports", certainty="low")])
     assert g["verdict"] == "partly_supported"  # decided by the low-certainty study alone
-    assert g["retracted_citations"] == ["bad"]
+    assert g["retracted_citations"] == "bad"
     assert "Retracted and not counted: bad." in g["reason"]
-    assert "bad" not in g["citations"]
+    assert "bad" not in g["citations"].split(";")
 
 
 def test_reviews_sharing_an_evidence_body_count_once():
@@ -111,7 +112,7 @@ def test_every_verdict_traces_to_rows(repo_ledger):
     assert list(grades["claim_id"]) == list(ledger.claims["claim_id"])
     linked = set(zip(ledger.links["claim_id"].astype(str), ledger.links["citation_id"].astype(str)))
     for g in grades.itertuples():
-        assert all((g.claim_id, c) in linked for c in g.citations), g.claim_id
+        assert all((g.claim_id, c) in linked for c in g.citations.split(";") if c), g.claim_id
         assert g.reason
         if str(g.verdict) in ("supported", "partly_supported", "mixed", "weak_or_indirect", "contradicted"):
             assert g.citations, g.claim_id

@@ -15,38 +15,44 @@ from claimledger.grading.scales import CERTAINTIES
 from claimledger.grading.sof import DOMAIN_COLUMNS, SummaryOfFindings
 from hostile import run
 
-LINK_HEADER = ["claim_id", "citation_id", "stance", "directness", "certainty", "certainty_basis", "certainty_reason", "finding",
-               "locator", "measure", "estimate", "ci_low", "ci_high", "n_participants", "n_studies", "comparator", "outcome"]
-CITATION_HEADER = ["citation_id", "doi", "pmid", "url", "title", "first_author", "authors", "year", "journal", "design",
-                   "registration", "evidence_body", "retracted", "verified_source", "verified_on", "note"]
 CLAIM = "relieves-sciatica-pain"
 
 
-def _write(path, header, rows) -> None:
+def _columns(root, table: str) -> list[str]:
+    """The table's columns as the ledger's own datapackage.json declares them."""
+    d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    return [f["name"] for r in d["resources"] if r["name"] == table for f in r["schema"]["fields"]]
+
+
+def _write(root, table: str, rows: list[dict]) -> None:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
+    w = csv.DictWriter(buf, _columns(root, table), lineterminator="\n", restval="", extrasaction="ignore")
+    w.writeheader()
     w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    (root / "evidence" / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8")
 
 
 def link(citation_id, stance="supports", directness="direct", certainty="high", measure="", estimate="", ci_low="", ci_high="",
-         n="", comparator="sham", outcome="leg pain VAS, week 4", claim=CLAIM):
-    return [claim, citation_id, stance, directness, certainty, "assessor", "test fixture", f"Fixture finding of {citation_id}.",
-            "abstract", measure, estimate, ci_low, ci_high, n, "1", comparator, outcome]
+         n="", comparator="sham", outcome="leg pain VAS, week 4", claim=CLAIM) -> dict:
+    return {"claim_id": claim, "citation_id": citation_id, "stance": stance, "directness": directness, "certainty": certainty,
+            "certainty_basis": "assessor", "certainty_reason": "test fixture", "finding": f"Fixture finding of {citation_id}.",
+            "locator": "abstract", "measure": measure, "estimate": estimate, "ci_low": ci_low, "ci_high": ci_high,
+            "n_participants": n, "n_studies": "1", "comparator": comparator, "outcome": outcome,
+            "scale": "VAS 0-100" if measure == "MD" else "", "better": "lower" if measure else ""}
 
 
-def citation(citation_id, design="rct", body=""):
-    return [citation_id, "", "", f"https://example.org/{citation_id}", f"Trial {citation_id}", "Doe", "Doe J", "2020", "J Test",
-            design, "", body, "false", f"https://example.org/{citation_id}", "2026-11-21", ""]
+def citation(citation_id, design="rct", body="") -> dict:
+    return {"citation_id": citation_id, "url": f"https://example.org/{citation_id}", "title": f"Trial {citation_id}",
+            "first_author": "Doe", "authors": "Doe J", "year": "2020", "journal": "J Test", "design": design, "evidence_body": body,
+            "retracted": "false", "verified_source": f"https://example.org/{citation_id}", "verified_on": "2026-11-21"}
 
 
 def ledger(root, links, citations=None, assessments=()):
     """The fixture ledger with its links (and citations, and assessments) replaced; checked valid."""
-    ids = {r[1] for r in links}
-    _write(root / "evidence/citations.csv", CITATION_HEADER, citations or [citation(i) for i in sorted(ids)])
-    _write(root / "evidence/links.csv", LINK_HEADER, links)
-    _write(root / "evidence/assessments.csv", ["claim_id", "domain", "judgement", "reason", "assessor", "assessed_on"], assessments)
+    ids = {r["citation_id"] for r in links}
+    _write(root, "citations", citations or [citation(i) for i in sorted(ids)])
+    _write(root, "links", links)
+    _write(root, "assessments", [dict(zip(["claim_id", "domain", "judgement", "reason", "assessor", "assessed_on"], a)) for a in assessments])
     report = claimledger.validate(root)
     assert report.errors == [], [p.format() for p in report.errors]
     return claimledger.load(root)
@@ -156,11 +162,11 @@ def test_observational_evidence_with_a_large_ratio_is_rated_up_but_not_past_the_
     rows = [link("c1", certainty="moderate", measure="RR", estimate=3.0, ci_low=2.5, ci_high=3.6, n=5000, comparator="no_treatment")]
     sof = ledger(mini, rows, [citation("c1", "cohort")]).summary_of_findings(CLAIM)
     assert (sof.start, domain(sof, "large_effect")["judgement"], sof.domain_certainty, sof.certainty) == ("low", "up_one", "moderate", "moderate")
-    rows[0][10:13] = [6.0, 5.5, 7.0]
+    rows[0].update(estimate=6.0, ci_low=5.5, ci_high=7.0)
     sof = ledger(mini, rows, [citation("c1", "cohort")]).summary_of_findings(CLAIM)
     assert (domain(sof, "large_effect")["judgement"], sof.domain_certainty, sof.certainty) == ("up_two", "high", "moderate")
     assert "no card rates evidence above the certainty recorded for it" in sof.certainty_note
-    rows[0][13] = 200  # too few participants: imprecision rates it down, so the rule does not rate it up
+    rows[0]["n_participants"] = 200  # too few participants: imprecision rates it down, so the rule does not rate it up
     sof = ledger(mini, rows, [citation("c1", "cohort")]).summary_of_findings(CLAIM)
     assert domain(sof, "large_effect")["judgement"] == "none" and "another domain rates this evidence down" in domain(sof, "large_effect")["reason"]
 
@@ -241,7 +247,7 @@ def test_plain_language_follows_grade_guideline_26(mini):
     rows = [link("t1", measure="MD", estimate=-16, ci_low=-21.3, ci_high=-10.6, n=216)]
     sof = ledger(mini, rows).summary_of_findings(CLAIM)
     assert sof.plain_language == "Acupuncture probably relieves sciatica pain."
-    assert sof.absolute_effect == "MD -16 (95% CI -21.3 to -10.6) on leg pain VAS, week 4"
+    assert sof.absolute_effect == "MD -16 (95% CI -21.3 to -10.6) on leg pain VAS, week 4 (VAS 0-100; lower favours the intervention)"
     assert sof.relative_effect == "not applicable: a difference, not a ratio"
     rows = [link("t1", stance="refutes", certainty="low")]
     assert ledger(mini, rows).summary_of_findings(CLAIM).plain_language == "It may not be true that acupuncture relieves sciatica pain."
@@ -266,8 +272,9 @@ def test_every_card_is_coherent_with_the_verdicts_table(repo_ledger):
     rated = cards["certainty"].notna()
     assert (cards.loc[rated, "certainty"] <= cards.loc[rated, "claim_certainty"]).all()
     assert (cards.loc[rated, "certainty"] == cards.loc[rated, ["claim_certainty", "domain_certainty"]].min(axis=1)).all()
-    assert (cards["claim_certainty"].astype(object).fillna("") == grades["certainty"].astype(object).reindex(cards.index)).all()
-    assert (~rated).sum() == (grades["certainty"] == "").sum()
+    same = cards["claim_certainty"].astype(object).fillna("") == grades["certainty"].astype(object).fillna("").reindex(cards.index)
+    assert same.all()
+    assert (~rated).sum() == grades["certainty"].isna().sum() > 0
     lower = cards[rated & (cards["certainty"] < cards["claim_certainty"])]
     assert len(lower) and lower["certainty_note"].str.startswith("The domains give").all()
 

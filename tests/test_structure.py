@@ -13,7 +13,7 @@ from claimledger.problems import CODES
 from conftest import REPO
 
 SRC = REPO / "src" / "claimledger"
-FILES = sorted(SRC.rglob("*.py"))
+FILES = sorted(p for p in SRC.rglob("*.py") if "data" not in p.relative_to(SRC).parts)  # data/notebooks: notebooks, not modules
 VERDICT_FILE = SRC / "grading" / "verdicts.py"
 
 

@@ -13,12 +13,12 @@ command that needs no table library does not load one.
 """
 from importlib import import_module
 
-__all__ = ["ClaimView", "EvidenceError", "Ledger", "LedgerError", "Problem", "Report", "load", "validate"]
+__all__ = ["ClaimView", "EvidenceError", "Ledger", "LedgerError", "Problem", "Report", "load", "table", "validate"]
 __version__ = "0.2.0"
 
 _NAMES = {"ClaimView": "claimledger.ledger.model", "Ledger": "claimledger.ledger.model", "load": "claimledger.ledger.model",
           "validate": "claimledger.ledger.validate", "EvidenceError": "claimledger.problems", "LedgerError": "claimledger.problems",
-          "Problem": "claimledger.problems", "Report": "claimledger.problems"}
+          "Problem": "claimledger.problems", "Report": "claimledger.problems", "table": "claimledger.render.tables"}
 _MODULES = {"plots": "claimledger.render.plots", "grading": "claimledger.grading", "writers": "claimledger.writers"}
 
 

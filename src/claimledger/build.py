@@ -8,17 +8,18 @@ Every file is written atomically. Progress goes to a callback, never to print.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import write_atomic
-from .grading.synthesis import effect_estimates, pool_comparable
+from .grading.synthesis import effect_estimates, pool_comparable, pooling_notes
 from .ledger import load
 from .render import pages, plots, text
 from .render.explorer import write_explorer
-from .render.notebooks import execute_notebooks, notebook_html, notebook_paths
+from .render.notebooks import execute_notebooks, notebook_html, report_notebooks
 from .render.prisma import write_prisma
 from .resolve import ledger_citation_status
 from .writers.reports import ClaimReports
@@ -43,8 +44,9 @@ def _figures(ledger, grades) -> dict:
     pooled = pool_comparable(estimates)
     figures = {"claims-by-document.png": plots.claims_by_document(ledger), "verdicts.png": plots.verdict_distribution(grades),
                "evidence-map.png": plots.evidence_map(ledger), "evidence-by-year.png": plots.evidence_by_year(ledger)}
-    for cid, sel in estimates.groupby("claim_id", sort=True):
-        figures[f"forest-{cid}.png"] = plots.forest(sel, pooled[pooled["claim_id"] == cid], title=f"{cid}: reported estimates")
+    if len(estimates):
+        for cid, fig in plots.forests(estimates, pooled, pooling_notes(estimates)).items():
+            figures[f"forest-{cid}.png"] = fig
     return figures
 
 
@@ -73,8 +75,12 @@ def build_report(root: str | Path = ".", out: str | Path | None = None, execute:
     ledger = load(root)
     grades = ledger.grades()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        paths = notebook_paths(root) if execute else []
-        running = pool.submit(execute_notebooks, paths, {"root": str(root)}, out / "notebooks", KERNELS, progress)
+        paths, cwd, note = report_notebooks(root) if execute else ([], root, None)
+        if note:
+            progress(note)
+        # The ledger path is given relative to the kernel's folder: executed notebooks name no folder of this machine.
+        parameters = {"root": os.path.relpath(root, cwd)}
+        running = pool.submit(execute_notebooks, paths, parameters, out / "notebooks", KERNELS, progress, cwd)
         write_atomic(out / "summary.md", text.summary_markdown(ledger))
         write_atomic(out / "verdicts.csv", text.grades_csv(grades))
         result.files += ["summary.md", "verdicts.csv"]
@@ -84,7 +90,7 @@ def build_report(root: str | Path = ".", out: str | Path | None = None, execute:
             result.figures.append(name)
         for path in write_prisma(ledger, out):  # PRISMA 2020 flow: figures/prisma*.png, prisma/*.csv (PRISMA2020 R template layout)
             (result.figures if path.startswith("figures/") else result.files).append(path.removeprefix("figures/"))
-        progress(f"wrote {len(result.figures)} figures")
+        progress(f"wrote {len(result.figures)} figure{'s' if len(result.figures) != 1 else ''}")
         status = ledger_citation_status(ledger)
         write_atomic(out / "citation-status.csv", text.safe_csv_text(status))
         write_explorer(ledger, out / "explorer", ClaimReports(ledger))
@@ -96,7 +102,9 @@ def build_report(root: str | Path = ".", out: str | Path | None = None, execute:
             write_atomic(out / f"{path.stem}.html", notebook_html(nb))
             result.notebooks.append(path.stem)
     audit = f"{AUDIT_NOTEBOOK}.html" if AUDIT_NOTEBOOK in result.notebooks else None
-    write_atomic(out / "index.html", pages.index_html(ledger, grades, result.notebooks, sorted(result.figures), status, audit))
+    notebook_note = note if result.notebooks else ("notebooks not run (--no-notebooks)" if not execute else note)
+    write_atomic(out / "index.html", pages.index_html(ledger, grades, result.notebooks, sorted(result.figures), status, audit,
+                                                      notebook_note))
     result.files.append("index.html")
     progress(f"done: {out / 'index.html'}")
     return result

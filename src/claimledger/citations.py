@@ -28,6 +28,15 @@ def text(value) -> str:
     return "" if missing(value) else str(value).strip()
 
 
+def id_list(value) -> list[str]:
+    """The ids of a ``;``-joined cell (``grades()["citations"]``) as a list; [] for a blank or missing cell.
+
+    >>> id_list("a;b"), id_list("")
+    (['a', 'b'], [])
+    """
+    return [part for part in text(value).split(";") if part]
+
+
 def safe_url(url) -> str:
     """``url`` if it is an absolute http(s) URL without spaces, else "" (so ``javascript:`` never becomes a link).
 

@@ -46,8 +46,11 @@ def cmd_validate(args) -> int:
 
 def cmd_init(args) -> int:
     from .ledger.new import init_ledger
+    from .render.notebooks import write_notebooks
     path = init_ledger(args.dir)
-    print(f"created an empty ledger in {path}: datapackage.json, claims.csv, evidence/*.csv, documents/.")
+    notebooks = write_notebooks(path / "notebooks")
+    print(f"created an empty ledger in {path}: datapackage.json, claims.csv, evidence/*.csv, documents/"
+          + (f", notebooks/ ({len(notebooks)} notebooks, jupytext-paired .ipynb and .py)." if notebooks else "."))
     print(f"next: claimledger add-document FILE --root {path}, then add claims and mentions; check with claimledger validate --root {path}.")
     return 0
 

@@ -32,7 +32,7 @@ def _label(value) -> str:
     return "" if value is None else str(value).replace("_", " ")
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
+def plural(n: int, word: str, plural: str | None = None) -> str:
     """``1 document``, ``2 documents``."""
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
@@ -49,7 +49,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(href=safe_url, label=_label, script_json=script_json)
-    env.globals.update(plural=_plural)
+    env.globals.update(plural=plural)
     return env
 
 

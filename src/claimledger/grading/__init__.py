@@ -11,9 +11,10 @@ Names are imported on first use (the verdict table needs no table library).
 from importlib import import_module
 
 __all__ = ["BLOCKING", "RULES", "VERDICTS", "VERDICT_TABLE", "Verdict", "decide", "effect_estimates", "evidence_units",
-           "grade_claims", "grade_ledger", "info", "pool_comparable"]
+           "grade_claims", "grade_ledger", "info", "pool_comparable",
+           "pooling_notes"]
 _NAMES = {"RULES": ".rules", "decide": ".rules", "grade_claims": ".rules", "grade_ledger": ".rules",
-          "effect_estimates": ".synthesis", "pool_comparable": ".synthesis", "evidence_units": ".units",
+          "effect_estimates": ".synthesis", "pool_comparable": ".synthesis", "pooling_notes": ".synthesis", "evidence_units": ".units",
           "BLOCKING": ".verdicts", "VERDICT_TABLE": ".verdicts", "VERDICTS": ".verdicts", "Verdict": ".verdicts", "info": ".verdicts"}
 
 

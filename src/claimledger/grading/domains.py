@@ -62,7 +62,7 @@ LARGE_RATIO, VERY_LARGE_RATIO = 2.0, 5.0
 RATIO_MEASURES = frozenset({"RR", "OR", "HR"})
 DIFFERENCE_MEASURES = frozenset({"MD", "SMD", "RD"})
 FREQUENCY_MEASURES = frozenset({"proportion", "rate"})
-COMPARATIVE = frozenset({"sham", "placebo", "usual_care", "medication", "no_treatment", "active_treatment"})
+COMPARATIVE = frozenset({"sham", "placebo", "usual_care", "medication", "no_treatment", "active_treatment", "mixed_controls"})
 """Comparators of a comparison; ``none`` (or blank) means a single group."""
 RANDOMISED = frozenset({"rct"})
 REVIEWS = frozenset({"systematic_review", "meta_analysis"})

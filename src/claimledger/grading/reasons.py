@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .scales import CERTAINTIES, DESIGN_LABEL, DIRECTNESS_LABEL, design_plural
-from .verdicts import VERDICTS, Verdict, info
+from .scales import CERTAINTIES, CERTAINTY_ASCENDING, DESIGN_LABEL, DIRECTNESS_LABEL, design_plural
+from .verdicts import ASCENDING, Verdict, info
 
 SIDE_SUPPORT, SIDE_AGAINST, SIDE_MIXED = 0, 1, 2
 BOTH_SIDES = ("balanced", "support-outweighs", "opposition-outweighs")
@@ -161,21 +161,22 @@ def explain(claims: pd.DataFrame, units: pd.DataFrame, side: np.ndarray, decided
 def _assemble(claims, verdicts, rules, certainties, reasons, decidings, bads, counts) -> pd.DataFrame:
     text = lambda values: pd.array(values, dtype="str")  # all str: what inferring the dtype would give, faster
     override = claims["verdict_override"].astype("string").fillna("").to_numpy()
-    computed = pd.Categorical(verdicts, categories=VERDICTS)
+    verdict_type = pd.CategoricalDtype(ASCENDING, ordered=True)
+    computed = pd.Categorical(verdicts, dtype=verdict_type)
     overridden = override != ""
     return pd.DataFrame({
         "claim_id": claims["claim_id"].astype(str).array,
         "statement": claims["statement"].astype(str).array,
         "category": claims["category"].astype(str).array,
-        "verdict": (pd.Categorical([o or c for o, c in zip(override.tolist(), verdicts)], categories=VERDICTS)
+        "verdict": (pd.Categorical([o or c for o, c in zip(override.tolist(), verdicts)], dtype=verdict_type)
                     if overridden.any() else computed.copy()),
         "computed_verdict": computed,
         "overridden": overridden,
         "override_reason": text(claims["override_reason"].astype("string").fillna("").to_numpy()),
-        "certainty": text(certainties),
+        "certainty": pd.Categorical([c or None for c in certainties], dtype=pd.CategoricalDtype(CERTAINTY_ASCENDING, ordered=True)),
         "reason": text(reasons),
-        "citations": decidings,
-        "retracted_citations": bads,
+        "citations": text([";".join(d) for d in decidings]),
+        "retracted_citations": text([";".join(b) for b in bads]),
         "n_links": counts["links"].astype(int),
         "n_searches": counts["searches"].astype(int),
         "rule": text(rules),

@@ -285,7 +285,9 @@ def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFr
 
     Columns: claim_id, statement, category, verdict, computed_verdict,
     overridden, override_reason, certainty, reason, citations (deciding ids,
-    best first), retracted_citations, n_links, n_searches, rule.
+    best first, ``;``-joined), retracted_citations (``;``-joined), n_links, n_searches, rule.
+    ``verdict`` and ``certainty`` are ordered categoricals (least supported and lowest first; certainty
+    NA where no evidence is weighed).
     """
     with _gc_paused():
         ids = claims["claim_id"].astype(str)

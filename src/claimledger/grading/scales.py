@@ -10,6 +10,8 @@ from __future__ import annotations
 
 CERTAINTIES = ["high", "moderate", "low", "very_low"]
 """GRADE certainty, highest first."""
+CERTAINTY_ASCENDING = CERTAINTIES[::-1]
+"""The order of the ``certainty`` categorical (ordered, lowest first): ``grades["certainty"] >= "moderate"``."""
 CERTAINTY_POINTS = {"high": 4, "moderate": 3, "low": 2, "very_low": 1}
 
 DESIGNS = ["guideline", "systematic_review", "meta_analysis", "rct", "cohort", "case_control", "cross_sectional",
@@ -43,7 +45,8 @@ UNCONTROLLED_FACTOR = 0.75
 
 COMPARATOR_PHRASE = {"sham": "over sham", "placebo": "over placebo", "usual_care": "compared with usual care",
                      "medication": "compared with medication", "no_treatment": "compared with no treatment",
-                     "active_treatment": "compared with another treatment"}
+                     "active_treatment": "compared with another treatment",
+                     "mixed_controls": "compared with a mix of control treatments"}
 
 BACKGROUND = "background"
 """The claim category of background medical facts (shown apart from claims about the intervention)."""

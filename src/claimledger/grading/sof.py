@@ -216,16 +216,22 @@ def _pooled(findings: Findings, claim_id: str) -> pd.DataFrame:
     return pool_comparable(mine)
 
 
+def _cited(value) -> list[str]:
+    """A pooled group's citations: a ``;``-joined text (or a list)."""
+    return [str(c) for c in value] if isinstance(value, (list, tuple)) else [c for c in str(value).split(";") if c]
+
+
 def lead_estimate(lead: dict, pooled: pd.DataFrame, estimates: pd.DataFrame) -> Estimate | None:
     """The estimate imprecision is judged on: the pooled one the leading evidence is part of, else its own."""
     cid = str(lead["citation_id"])
     for p in pooled.itertuples(index=False):
-        if cid in p.citations:
-            rows = estimates[estimates["citation_id"].astype(str).isin(p.citations) & (estimates["claim_id"] == lead["claim_id"])]
+        cited = _cited(p.citations)
+        if cid in cited:
+            rows = estimates[estimates["citation_id"].astype(str).isin(cited) & (estimates["claim_id"] == lead["claim_id"])]
             n = rows["n_participants"]
             total = int(n.sum()) if len(n) and n.notna().all() else None
             return Estimate(str(p.measure), float(p.estimate), float(p.ci_low), float(p.ci_high), total,
-                            f"{p.k} comparable estimates pooled ({', '.join(p.citations)}; {p.method} random effects)")
+                            f"{p.k} comparable estimates pooled ({', '.join(cited)}; {p.method} random effects)")
     measure = _text(lead.get("measure"))
     lo, hi = _float(lead.get("ci_low")), _float(lead.get("ci_high"))
     n = _int(lead.get("n_participants"))
@@ -239,7 +245,8 @@ def _highest_i2(pooled: pd.DataFrame) -> tuple[float, str] | None:
     if pooled.empty:
         return None
     p = pooled.loc[pooled["i2"].astype(float).idxmax()]
-    return float(p["i2"]), f"{p['k']} {p['measure']} estimates against {str(p['comparator']).replace('_', ' ')} ({', '.join(p['citations'])})"
+    return float(p["i2"]), (f"{p['k']} {p['measure']} estimates against {str(p['comparator']).replace('_', ' ')} "
+                            f"({', '.join(_cited(p['citations']))})")
 
 
 def rule_judgements(findings: Findings, claim_id: str, lead: dict, start: Start) -> tuple[dict[str, Judgement], Estimate | None]:
@@ -373,7 +380,8 @@ def footnotes(start: Start, domains: pd.DataFrame, who: dict[str, str], note: st
 
 
 def effect_texts(e: Estimate | None, lead: dict) -> tuple[str, str]:
-    """The relative and the absolute effect with their 95% CI, or why each is not estimable."""
+    """The relative and the absolute effect with their 95% CI, or why each is not estimable. A difference names its
+    outcome, and the scale and the side that favours the intervention where links.csv records them."""
     if e is None or not e.measure or e.estimate is None:
         why = "not estimable: no effect estimate is recorded for this evidence"
         return why, why
@@ -381,11 +389,14 @@ def effect_texts(e: Estimate | None, lead: dict) -> tuple[str, str]:
     outcome = _text(lead.get("outcome"))
     on = f" on {outcome}" if outcome else ""
     if e.measure in RATIO_MEASURES:
-        return (f"{e.measure} {fmt(e.estimate)}{ci}",
+        favours = {"lower": "; below 1 favours the intervention", "higher": "; above 1 favours the intervention"}
+        return (f"{e.measure} {fmt(e.estimate)}{ci}{favours.get(_text(lead.get('better')), '')}",
                 "not estimable: the ledger records no control-group risk to turn the ratio into an absolute difference")
     if e.measure in FREQUENCY_MEASURES:
         return ("not applicable: a frequency in one group, not a comparison", f"{e.measure} {fmt(e.estimate)}{ci}{on}")
-    return ("not applicable: a difference, not a ratio", f"{e.measure} {fmt(e.estimate)}{ci}{on}")
+    notes = [x for x in (_text(lead.get("scale")), {"lower": "lower favours the intervention", "higher": "higher favours the "
+             "intervention"}.get(_text(lead.get("better")), "")) if x]
+    return ("not applicable: a difference, not a ratio", f"{e.measure} {fmt(e.estimate)}{ci}{on}" + (f" ({'; '.join(notes)})" if notes else ""))
 
 
 CARD_FIELDS = ["claim_id", "statement", "verdict", "population", "intervention", "comparator", "outcome", "evidence", "citations",

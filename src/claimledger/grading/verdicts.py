@@ -81,6 +81,10 @@ INFO: dict[str, VerdictInfo] = {row.verdict.value: row for row in VERDICT_TABLE}
 VERDICTS: list[str] = [row.verdict.value for row in VERDICT_TABLE]
 """Verdict names in scale order (best supported first)."""
 
+ASCENDING: list[str] = VERDICTS[::-1]
+"""The order of the ``verdict`` categorical (ordered): least supported (and not assessable) first, so comparisons and
+``sort_values`` follow the scale: ``grades["verdict"] >= "partly_supported"`` selects supported and partly supported."""
+
 BLOCKING: tuple[str, ...] = tuple(v for v in VERDICTS if INFO[v].blocking)
 """Verdicts that make a draft fail the check."""
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..citations import id_list, text
 from ..problems import EvidenceError
 from .model import Ledger, load
 
@@ -64,7 +65,7 @@ class ClaimChange:
 
 def _grades(ledger: Ledger) -> dict[str, dict]:
     g = ledger.grades()
-    return {str(r["claim_id"]): {"verdict": str(r["verdict"]), "certainty": str(r["certainty"] or ""), "citations": list(r["citations"])}
+    return {str(r["claim_id"]): {"verdict": str(r["verdict"]), "certainty": text(r["certainty"]), "citations": id_list(r["citations"])}
             for r in g.to_dict("records")}
 
 

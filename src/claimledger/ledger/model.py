@@ -25,14 +25,20 @@ def _table_html(df: pd.DataFrame, max_rows: int = 20) -> Markup:
 
 @dataclass
 class ClaimView:
-    """One claim with everything recorded about it: its row, quotes, evidence, searches and grade."""
+    """One claim with everything recorded about it: its row, quotes, evidence, searches and grade.
+
+    Like :class:`Ledger`, every attribute named after a table holds rows of that table with exactly its columns;
+    nothing comes joined. Join as you would the whole ledger: ``view.links.merge(view.citations, on="citation_id")``.
+    """
 
     claim: pd.Series
     mentions: pd.DataFrame
     links: pd.DataFrame
-    """The claim's rows of ``links.csv`` joined with their citations (citation columns suffixed ``_citation`` on a clash)."""
+    """The claim's rows of ``links.csv``."""
     searches: pd.DataFrame
-    grade: pd.Series | None = None
+    citations: pd.DataFrame
+    """The rows of ``citations.csv`` that the claim's links name."""
+    grade: pd.Series
     """The claim's row of :meth:`Ledger.grades` (verdict, certainty, reason, deciding citations)."""
     ledger: Ledger | None = field(default=None, repr=False)
     """The ledger the claim belongs to (for :attr:`summary_of_findings`)."""
@@ -52,13 +58,20 @@ class ClaimView:
     def statement(self) -> str:
         return str(self.claim["statement"])
 
+    @property
+    def verdict(self) -> str:
+        """The claim's verdict (``grade["verdict"]``)."""
+        return str(self.grade["verdict"])
+
     def __repr__(self) -> str:
-        verdict = f", {self.grade['verdict']}" if self.grade is not None else ""
-        return f"<Claim {self.claim_id}: {self.statement} ({len(self.mentions)} mentions, {len(self.links)} links{verdict})>"
+        return (f"<Claim {self.claim_id}: {self.statement} ({len(self.mentions)} mentions, {len(self.links)} links, "
+                f"{self.verdict})>")
 
     def _repr_html_(self) -> str:
         evidence = self.links[["citation_id", "stance", "directness", "certainty", "finding"]] if len(self.links) else None
+        certainty = self.grade["certainty"]
         return render("claim.html.j2", view=self, mentions=self.mentions.to_dict("records"),
+                      certainty="" if pd.isna(certainty) else str(certainty),
                       evidence=_table_html(evidence) if evidence is not None else None)
 
 
@@ -103,11 +116,10 @@ class Ledger:
             raise KeyError(f"no claim {claim_id!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
         sel = lambda df: df[df["claim_id"] == claim_id].reset_index(drop=True) if df is not None else pd.DataFrame()
         links = sel(self.tables.get("links"))
-        if len(links) and "citations" in self.tables:
-            links = links.merge(self.tables["citations"], on="citation_id", how="left", suffixes=("", "_citation"))
+        cited = self.citations[self.citations["citation_id"].isin(set(links["citation_id"].astype(str)))].reset_index(drop=True)
         grades = self._graded()
         grade = grades[grades["claim_id"] == claim_id].iloc[0]
-        return ClaimView(hit.iloc[0], sel(self.mentions), links, sel(self.tables.get("searches")), grade, self)
+        return ClaimView(hit.iloc[0], sel(self.mentions), links, sel(self.tables.get("searches")), cited, grade, self)
 
     def summary(self) -> dict[str, pd.DataFrame]:
         """Counts of claims by category and of mentions/claims by document."""

@@ -27,3 +27,4 @@ def init_ledger(directory: str | Path) -> Path:
     if not (root / ".gitignore").exists():
         write_atomic(root / ".gitignore", "\n".join(GITIGNORE) + "\n")
     return root
+

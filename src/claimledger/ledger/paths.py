@@ -36,6 +36,8 @@ def contained(root: str | Path, name: str | Path) -> Path:
     text = os.fspath(name)
     if not text or os.path.isabs(text) or text.startswith(("~", "\\")) or (len(text) > 1 and text[1] == ":"):
         raise OutsideLedger(f"{text} is an absolute path" if text else "the path is empty")
+    if "\x00" in text:
+        raise OutsideLedger(f"{text!r} holds a NUL character, which no file name can contain")
     base = Path(root).resolve()
     try:
         real = (base / text).resolve()

@@ -105,7 +105,7 @@ def _too_long(file: str, found, lines) -> list[Problem]:
                     "shorten it (a quote needs only the words that make the claim), or split it into several rows.") for i, column, n in found]
 
 
-def _parse_rows(text: str, file: str, expected: list[str], data: bytes | None = None):
+def _parse_rows(text_of, file: str, expected: list[str], data: bytes | None = None):
     # ``expected`` here is the header as the file has it; the caller reorders to the schema.
     """Parse the records under the header into an all-text frame.
 
@@ -113,23 +113,26 @@ def _parse_rows(text: str, file: str, expected: list[str], data: bytes | None = 
     appended to each line so that a row with too few fields is caught instead of
     being padded with empty strings. Slow path (values spanning lines, or a
     parse error): the csv module, record by record, which locates every fault
-    exactly. Returns ``(frame or None, lines, problems)``.
+    exactly. ``text_of()`` gives the text (decoded only when needed); ``data``, when given, is the same text
+    as bytes, which Arrow reads as they are. Returns ``(frame or None, lines, problems)``.
     """
     width = len(expected)
     problems: list[Problem] = []
-    body = text if text.endswith("\n") else text + "\n"
-    end = len(body)
-    while end > 0 and body[end - 1] == "\n":
+    if data is None:
+        data = text_of().encode("utf-8")
+    raw = data if data.endswith(b"\n") else data + b"\n"
+    end = len(raw)
+    while end > 0 and raw[end - 1] == 10:  # trailing newlines
         end -= 1
-    blank = body.find("\n\n", body.find("\n"))  # a blank line after the header, other than trailing ones
+    blank = raw.find(b"\n\n", raw.find(b"\n"))  # a blank line after the header, other than trailing ones
     if blank == -1 or blank + 1 >= end:
-        raw = data if data is not None and data.endswith(b"\n") else body.encode("utf-8")
         frame, too_long = _read_arrow(raw, expected)
         if frame is not None:
             # Editor lines equal record numbers unless some value spans lines; only then walk the records.
             spans = raw.count(b"\n") != len(frame) + 1  # header + one line per record, when nothing spans lines
-            lines = _record_start_lines(body, len(frame)) if spans else np.arange(2, len(frame) + 2)
+            lines = _record_start_lines(text_of(), len(frame)) if spans else np.arange(2, len(frame) + 2)
             return frame, lines, problems + _too_long(file, too_long, lines)
+    text = text_of()
     # Slow, exact path. Trailing blank lines are harmless and ignored, as on the fast path.
     rows, starts, too_long = [], [], []
     reader = csv.reader(io.StringIO(text.rstrip("\n") + "\n"), strict=True)
@@ -161,6 +164,17 @@ def _parse_rows(text: str, file: str, expected: list[str], data: bytes | None = 
         return None, np.zeros(0, dtype=int), problems
     lines = np.asarray(starts, dtype=int)
     return pd.DataFrame(rows, columns=expected, dtype=str), lines, problems + _too_long(file, too_long, lines)
+
+
+def _lazy_text(data: bytes):
+    """A function that decodes ``data`` (ASCII) the first time it is called, and then returns the same text."""
+    cache: list[str] = []
+
+    def text_of() -> str:
+        if not cache:
+            cache.append(data.decode("ascii"))
+        return cache[0]
+    return text_of
 
 
 def _decode(file: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -254,21 +268,27 @@ def parse_table(table: Table, data: bytes) -> RawTable:
     def fail(*p: Problem) -> RawTable:
         return RawTable(table, None, np.zeros(0, dtype=int), list(p))
 
-    text, problems = _decode(file, data)
-    if text is None:
-        return fail(*problems)
-    if not text.strip():
+    if not data.startswith(BOM) and b"\r" not in data and data.isascii():
+        # Plain ASCII (the common case for large tables): valid UTF-8 as it is, decoded only if something needs the text.
+        text_of, problems, first = _lazy_text(data), [], data[:data.find(b"\n")].decode() if b"\n" in data else data.decode()
+        empty = not data or data.isspace()
+    else:
+        text, problems = _decode(file, data)
+        if text is None:
+            return fail(*problems)
+        text_of, first, empty = (lambda: text), text[:text.find("\n")] if "\n" in text else text, not text or text.isspace()
+    if empty:
         return fail(*problems, Problem(file, 1, "(header)", "empty-file", "the file is empty; it needs at least a header line.",
                                        f"put this header on line 1: {','.join(expected)}"))
-    header, header_problems = _check_header(file, text.split("\n", 1)[0], expected)
+    header, header_problems = _check_header(file, first, expected)
     if header_problems:
         return fail(*problems, *header_problems)
     if header != expected:
         problems.append(Problem(file, 1, "(header)", "column-order", "columns are in a different order from the schema.",
                                 f"reorder them as: {','.join(expected)}.", severity="warning"))
     unchanged = not problems  # no BOM and no CR taken out: the bytes are the text, and Arrow reads them as they are
-    frame, lines, found = _parse_rows(text, file, header, data if unchanged else None)
-    scanned = scan_text(file, data, text, header, lines)
+    frame, lines, found = _parse_rows(text_of, file, header, data if unchanged else None)
+    scanned = scan_text(file, data, text_of, header, lines)
     if scanned and any(p.code == "stray-quote" for p in scanned):
         found = [p for p in found if p.code != "bad-quoting"]  # the csv module calls a stray quote an unclosed one
     problems.extend(scanned)
@@ -294,8 +314,9 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
         if f.type == "integer":  # 18 digits at most, as validation accepts: a longer one is missing, not an overflow
             whole = s.str.fullmatch(r"[+-]?[0-9]{1,18}").fillna(False).astype(bool)
             out[f.name] = pd.to_numeric(s.where(~blank & whole), errors="coerce").astype("Int64")
-        elif f.type == "number":
-            out[f.name] = pd.to_numeric(s.where(~blank), errors="coerce").astype("Float64")
+        elif f.type == "number":  # an infinite number is invalid (not-finite) and, like any invalid value, missing
+            num = pd.to_numeric(s.where(~blank), errors="coerce").astype("Float64")
+            out[f.name] = num.mask(num.abs() == np.inf)
         elif f.type == "boolean":
             mapped = pd.Series(pd.NA, index=s.index, dtype="boolean")
             mapped[s.isin(f.true_values)] = True

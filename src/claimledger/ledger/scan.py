@@ -52,10 +52,11 @@ def _locate(text: str, positions: list[int], record_lines: np.ndarray, header: l
         yield line, (header[idx] if idx < len(header) else "(row)"), opened
 
 
-def scan_text(file: str, data: bytes, text: str, header: list[str], record_lines: np.ndarray) -> list[Problem]:
-    """Invisible characters and stray quotes in a table's text (``text``, decoded from ``data``)."""
+def scan_text(file: str, data: bytes, text_of, header: list[str], record_lines: np.ndarray) -> list[Problem]:
+    """Invisible characters and stray quotes in a table's text (``text_of()``, decoded from ``data`` only when needed)."""
     if not data.translate(None, _PLAIN):
         return []
+    text = text_of() if callable(text_of) else text_of
     out: list[Problem] = []
     hits = [(m.start(), m.group()) for m in INVISIBLE.finditer(text)]
     for (pos, ch), (line, column, _) in zip(hits, _locate(text, [p for p, _ in hits], record_lines, header)):

@@ -52,13 +52,22 @@ def column_number(raw: RawTable, column: str, integer: bool = False) -> pd.Serie
     cache = raw.__dict__.setdefault("_numbers", {})
     key = (column, integer)
     if key not in cache:
-        cache[key] = to_number(raw.frame[column], integer)
+        cache[key] = to_number(raw.frame[column], integer, _well_formed(raw, column, integer))
     return cache[key]
 
 
-def to_number(s: pd.Series, integer: bool = False) -> pd.Series:
-    """Parse text as numbers, vectorised; NaN where blank or not a number."""
-    ok = s.str.fullmatch(INT_RE if integer else NUM_RE).fillna(False).astype(bool)
+def _well_formed(raw: RawTable, column: str, integer: bool) -> pd.Series:
+    """Whether each value of a numeric column is written as a number (one regular-expression pass per column)."""
+    cache = raw.__dict__.setdefault("_formed", {})
+    key = (column, integer)
+    if key not in cache:
+        cache[key] = raw.frame[column].str.fullmatch(INT_RE if integer else NUM_RE).fillna(False).astype(bool)
+    return cache[key]
+
+
+def to_number(s: pd.Series, integer: bool = False, ok: pd.Series | None = None) -> pd.Series:
+    """Parse text as numbers, vectorised; NaN where blank or not a number (``ok``: the values known to parse)."""
+    ok = s.str.fullmatch(INT_RE if integer else NUM_RE).fillna(False).astype(bool) if ok is None else ok
     arr = pc.cast(_arrow(s.where(ok, "0")), pa.float64())
     out = arr.to_numpy(zero_copy_only=False)
     return pd.Series(np.where(ok.to_numpy(), out, np.nan), index=s.index)
@@ -82,12 +91,12 @@ def _emit(raw: RawTable, mask, column: str, code: str, message, hint, severity: 
     return out
 
 
-def _type_mask(s: pd.Series, f: Field, nonblank: pd.Series) -> pd.Series:
+def _type_mask(s: pd.Series, f: Field, nonblank: pd.Series, raw: RawTable | None = None) -> pd.Series:
     """True where a non-blank value does not parse as the field's type."""
-    if f.type == "integer":
-        return nonblank & ~s.str.fullmatch(INT_RE)
-    if f.type == "number":
-        return nonblank & ~s.str.fullmatch(NUM_RE)
+    if f.type in ("integer", "number"):
+        formed = _well_formed(raw, f.name, f.type == "integer") if raw is not None else \
+            s.str.fullmatch(INT_RE if f.type == "integer" else NUM_RE).fillna(False).astype(bool)
+        return nonblank & ~formed
     if f.type == "boolean":
         return nonblank & ~isin(s, f.true_values + f.false_values)
     if f.type == "date":
@@ -121,7 +130,7 @@ def check_fields(raw: RawTable) -> list[Problem]:
             out += _emit(raw, bad, f.name, "bad-boolean", lambda i, v: f'"{v}" is not a boolean.',
                          f"write {' or '.join(f.true_values[:1] + f.false_values[:1])}.")
         elif f.type in _TYPE_HINT:
-            bad = _type_mask(s, f, nonblank)
+            bad = _type_mask(s, f, nonblank, raw)
             out += _emit(raw, bad, f.name, f"bad-{f.type}", lambda i, v, f=f: f'"{v}" is not a valid {f.type}.', _TYPE_HINT[f.type])
             num = None
             if f.type == "number":
@@ -495,16 +504,18 @@ def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
     doc_bytes = read_document_bytes(root, docs.frame) if docs is not None and docs.frame is not None else {}
     ledger_tables = all(n in raws for n in ("claims", "mentions", "documents"))
     quotes_ready = ledger_tables and raws["documents"].frame is not None and raws["mentions"].frame is not None
-    # The quote check (numpy) and the field checks (Arrow, pandas) release the GIL for their heavy work:
-    # on two cores they run side by side. Results are merged in a fixed order, so reports stay deterministic.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # The quote and foreign-key checks (numpy, Arrow) run on a second thread while this one checks fields (Arrow,
+    # pandas); both release the GIL for their heavy work, so on two cores they run side by side. Results are
+    # merged in a fixed order, so reports stay deterministic.
+    with ThreadPoolExecutor(max_workers=1) as pool:
         quotes = pool.submit(check_quotes, raws["mentions"], raws["documents"], doc_bytes) if quotes_ready else None
+        keys = pool.submit(check_foreign_keys, raws)  # after the quotes, on the same second thread: the field checks take longer
         for name, raw in raws.items():
             report.extend(raw.problems)
             if raw.frame is not None:
                 report.counts[name] = len(raw.frame)
                 report.extend(check_fields(raw))
-        report.extend(check_foreign_keys(raws))
+        report.extend(keys.result())
         if ledger_tables and raws["documents"].frame is not None:
             report.extend(check_documents(raws["documents"], doc_bytes))
         if quotes is not None:

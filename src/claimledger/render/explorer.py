@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..citations import citation_link, format_citation
+from ..citations import citation_link, format_citation, id_list
 from ..files import write_atomic
 from ..grading.verdicts import VERDICT_TABLE
 from ..templating import render, static
@@ -47,7 +47,7 @@ def site_data(ledger, reports: ClaimReports | None = None) -> dict:
     claims = []
     for g in reports.grades.itertuples(index=False):
         cid = str(g.claim_id)
-        deciding = [str(c) for c in g.citations]
+        deciding = id_list(g.citations)
         evidence = []
         mine = links[links["claim_id"].astype(str) == cid]
         order = {c: i for i, c in enumerate(deciding)}

@@ -17,16 +17,61 @@ NOTEBOOK_TIMEOUT = 600
 """Seconds one cell may run."""
 
 
+PACKAGED = Path(__file__).resolve().parent.parent / "data" / "notebooks"
+"""claimledger's standard, topic-neutral notebooks (jupytext percent scripts): what ``claimledger init`` copies into
+a new ledger, and what ``claimledger report`` runs for a ledger that has no ``notebooks/`` of its own."""
+
+
 def notebook_paths(root: str | Path) -> list[Path]:
     """The ledger's notebooks, ``notebooks/NN-name.ipynb``, in order."""
     return sorted((Path(root) / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 
 
-def _prepare(path: Path, parameters: dict):
+def packaged_notebooks() -> list[Path]:
+    """The standard notebooks shipped with claimledger (``NN-name.py``, jupytext percent format), in order."""
+    return sorted(PACKAGED.glob("[0-9][0-9]-*.py"))
+
+
+def report_notebooks(root: str | Path) -> tuple[list[Path], Path, str | None]:
+    """The notebooks ``claimledger report`` runs for the ledger at ``root``: (paths, the kernels' working folder,
+    a note when they are claimledger's standard notebooks because the ledger has none of its own)."""
+    own = notebook_paths(root)
+    if own:
+        return own, Path(root) / "notebooks", None
+    return packaged_notebooks(), Path(root), ("the ledger has no notebooks/ folder: running claimledger's standard notebooks "
+                                              "(claimledger init writes copies you can edit)")
+
+
+def read_notebook(path: Path):
+    """A notebook from ``.ipynb``, or from a jupytext percent script (``.py``)."""
+    if path.suffix == ".py":
+        import jupytext
+        return jupytext.read(path)
+    import nbformat
+    return nbformat.read(path, as_version=4)
+
+
+def write_notebooks(folder: str | Path) -> list[Path]:
+    """Write the standard notebooks into ``folder`` as jupytext-paired ``.ipynb`` and ``.py`` files (what
+    ``claimledger init`` does); existing files are left alone. Returns the notebooks written."""
+    import jupytext
+    written = []
+    for src in packaged_notebooks():
+        target = Path(folder) / f"{src.stem}.ipynb"
+        if target.exists() or target.with_suffix(".py").exists():
+            continue
+        nb = jupytext.read(src)
+        write_atomic(target, jupytext.writes(nb, fmt="ipynb"))
+        write_atomic(target.with_suffix(".py"), src.read_text(encoding="utf-8"))
+        written.append(target)
+    return written
+
+
+def _prepare(path: Path, parameters: dict, cwd: Path | None = None):
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     lines = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
     idx = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
     injected = nbformat.v4.new_code_cell("# Parameters injected by claimledger report\n" + lines,
@@ -35,7 +80,7 @@ def _prepare(path: Path, parameters: dict):
     # The kernel listens on 127.0.0.1 only; its start-up warning about unencrypted TCP (meant for kernels reachable
     # over a network) is noise here, so the kernel logs errors only. Cell errors are reported as before.
     client = NotebookClient(nb, timeout=NOTEBOOK_TIMEOUT, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}}, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            resources={"metadata": {"path": str(cwd or path.parent)}}, extra_arguments=["--IPKernelApp.log_level=ERROR"])
     return nb, client
 
 
@@ -45,8 +90,9 @@ def _failed(path: Path, nb, err) -> BuildError:
     return BuildError(f"{path.name}: cell {failed} failed with {getattr(err, 'ename', 'error')}: {getattr(err, 'evalue', err)}")
 
 
-async def execute_notebook_async(path: Path, parameters: dict, out_dir: Path):
-    """Execute one notebook in its own kernel with injected parameters; write it to ``out_dir``; return it.
+async def execute_notebook_async(path: Path, parameters: dict, out_dir: Path, cwd: Path | None = None):
+    """Execute one notebook in its own kernel with injected parameters; write it to ``out_dir`` (as
+    ``NAME.ipynb``); return it. The kernel runs in ``cwd`` (default: the notebook's folder).
 
     Raises
     ------
@@ -56,22 +102,22 @@ async def execute_notebook_async(path: Path, parameters: dict, out_dir: Path):
     import nbformat
     from nbclient.exceptions import CellExecutionError
 
-    nb, client = _prepare(path, parameters)
+    nb, client = _prepare(path, parameters, cwd)
     try:
         await client.async_execute()
     except CellExecutionError as err:
         raise _failed(path, nb, err) from err
-    write_atomic(Path(out_dir) / path.name, nbformat.writes(nb))
+    write_atomic(Path(out_dir) / f"{path.stem}.ipynb", nbformat.writes(nb))
     return nb
 
 
-def execute_notebook(path: Path, parameters: dict, out_dir: Path):
+def execute_notebook(path: Path, parameters: dict, out_dir: Path, cwd: Path | None = None):
     """:func:`execute_notebook_async`, from synchronous code."""
-    return asyncio.run(execute_notebook_async(path, parameters, out_dir))
+    return asyncio.run(execute_notebook_async(path, parameters, out_dir, cwd))
 
 
 def execute_notebooks(paths: list[Path], parameters: dict, out_dir: Path, at_once: int = 2,
-                      progress: Callable[[str], None] = lambda message: None) -> list:
+                      progress: Callable[[str], None] = lambda message: None, cwd: Path | None = None) -> list:
     """Execute notebooks, ``at_once`` kernels at a time, in one event loop (closed at the end).
 
     Returns, in the order of ``paths``, each executed notebook or the :class:`BuildError` it raised.
@@ -81,8 +127,8 @@ def execute_notebooks(paths: list[Path], parameters: dict, out_dir: Path, at_onc
 
         async def one(n: int, path: Path):
             async with slots:
-                progress(f"executing notebook {n}/{len(paths)}: {path.name}")
-                return await execute_notebook_async(path, parameters, out_dir)
+                progress(f"executing notebook {n}/{len(paths)}: {path.stem}")
+                return await execute_notebook_async(path, parameters, out_dir, cwd)
 
         return await asyncio.gather(*(one(n, p) for n, p in enumerate(paths, 1)), return_exceptions=True)
 

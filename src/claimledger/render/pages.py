@@ -6,11 +6,16 @@ Findings card (:meth:`claimledger.Ledger.summary_of_findings`, ``sof_card.html.j
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 import pandas as pd
 
 from ..citations import citation_link
-from ..grading.verdicts import INFO
-from ..templating import render, static
+from ..grading.scales import BACKGROUND, CERTAINTIES
+from ..grading.verdicts import INFO, VERDICTS
+from ..templating import plural, render, static
 
 
 def _text(value) -> str:
@@ -32,7 +37,7 @@ def audit_cards(ledger, grades: pd.DataFrame, claim_ids: list[str] | None = None
             evidence.append({**{k: _text(r.get(k)) for k in ("citation_id", "stance", "directness", "certainty", "finding")},
                              "design": _text(c["design"]) if c is not None else "", "link": citation_link(c) if c is not None else ""})
         quotes = m_by.get(cid, pd.DataFrame(columns=["document_id", "quote", "start", "end"]))
-        cards.append({**{k: row[k] for k in ("claim_id", "statement", "certainty", "reason", "overridden", "override_reason")},
+        cards.append({**{k: row[k] for k in ("claim_id", "statement", "reason", "overridden", "override_reason")}, "certainty": _text(row["certainty"]),
                       "verdict": str(row["verdict"]), "computed_verdict": str(row["computed_verdict"]),
                       "quotes": quotes[["document_id", "quote", "start", "end"]].to_dict("records"), "evidence": evidence,
                       "sof": ledger.summary_of_findings(cid).card()})
@@ -57,15 +62,62 @@ def sof_html(ledger, claim_ids: list[str] | None = None) -> str:
     return render("sof.html.j2", cards=[ledger.summary_of_findings(c).card() for c in ids], css=static("sof.css"))
 
 
-def index_html(ledger, grades: pd.DataFrame, notebooks: list[str], figures: list[str], status: pd.DataFrame | None,
-               audit: str | None = None) -> str:
-    """The report's front page: counts, the verdict table, links to notebooks, figures and the explorer.
+def reason_parts(reason: str, links: dict[str, str]) -> list[dict]:
+    """A reason split into text and the citation ids it names, each id with its record's link (``links``: id -> URL).
 
-    ``audit`` names the claim-audit page claims link to (None: claims are not linked).
+    >>> reason_parts("RCT a1 and b2.", {"a1": "https://doi.org/10.1/a"})
+    [{'text': 'RCT ', 'link': ''}, {'text': 'a1', 'link': 'https://doi.org/10.1/a'}, {'text': ' and b2.', 'link': ''}]
     """
-    counts = grades["verdict"].value_counts(sort=False)
+    ids = sorted((i for i in links if i and i in reason), key=len, reverse=True)
+    if not ids:
+        return [{"text": reason, "link": ""}]
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    parts, at = [], 0
+    for m in pattern.finditer(reason):
+        if m.start() > at:
+            parts.append({"text": reason[at:m.start()], "link": ""})
+        parts.append({"text": m.group(1), "link": links[m.group(1)]})
+        at = m.end()
+    if at < len(reason):
+        parts.append({"text": reason[at:], "link": ""})
+    return parts
+
+
+def headline(grades: pd.DataFrame) -> list[dict]:
+    """Verdict counts for claims about the intervention apart from background facts (a supported background fact
+    says nothing about the intervention)."""
+    background = grades["category"].astype(str) == BACKGROUND
+    groups = []
+    for title, sel in ((f"{plural(int((~background).sum()), 'claim')} about the intervention", ~background),
+                       (plural(int(background.sum()), "background fact"), background)):
+        if sel.any():
+            counts = grades.loc[sel, "verdict"].astype(str).value_counts()
+            groups.append({"title": title, "counts": [f"{counts[v]} {INFO[v].label}" for v in VERDICTS if counts.get(v, 0)]})
+    return groups
+
+
+def index_html(ledger, grades: pd.DataFrame, notebooks: list[str], figures: list[str], status: pd.DataFrame | None,
+               audit: str | None = None, notebook_note: str | None = None) -> str:
+    """The report's front page: counts, the verdict table (sortable and filterable in the browser), links to
+    notebooks, figures and the explorer.
+
+    ``audit`` names the claim-audit page claims link to (None: claims are not linked); ``notebook_note`` says why
+    there are no notebooks, when there are none.
+    """
+    links = {str(c["citation_id"]): citation_link(c) for c in ledger.citations.to_dict("records")}
+    rank = {v: i for i, v in enumerate(VERDICTS)}
+    certainty_rank = {c: i for i, c in enumerate(CERTAINTIES)}
+    rows = []
+    for g in grades.to_dict("records"):
+        certainty = _text(g["certainty"])
+        rows.append({**g, "verdict": str(g["verdict"]), "certainty": certainty, "verdict_rank": rank[str(g["verdict"])],
+                     "certainty_rank": certainty_rank.get(certainty, len(CERTAINTIES)),
+                     "group": "background" if str(g["category"]) == BACKGROUND else "intervention",
+                     "reason_parts": reason_parts(str(g["reason"]), links)})
     status_counts = [f"{n} {k}".replace("_", " ") for k, n in status["status"].value_counts().items()] if status is not None else []
-    return render("index.html.j2", ledger=ledger, grades=grades.to_dict("records"), verdicts=INFO,
-                  counts=[f"{n} {INFO[str(v)].label}" for v, n in counts.items() if n], notebooks=notebooks, figures=figures,
+    script = static("report.js")
+    digest = "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return render("index.html.j2", ledger=ledger, grades=rows, verdicts=INFO, verdict_order=VERDICTS, headline=headline(grades),
+                  notebooks=notebooks, notebook_note=notebook_note, figures=figures,
                   status=status.to_dict("records") if status is not None else None, status_counts=status_counts, audit=audit,
-                  css=static("report.css"))
+                  css=static("report.css"), script=script, script_hash=digest)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ..citations import missing
+from ..citations import id_list, missing
+from ..citations import text as cell
 from ..files import csv_text, spreadsheet_safe
 
 if TYPE_CHECKING:
@@ -41,11 +42,11 @@ def summary_markdown(ledger) -> str:
 
 
 def flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """List cells (deciding citations, sources) as space-separated text."""
+    """List cells (sources) as ``;``-joined text, as in ``grades()``."""
     out = frame.copy()
     for col in out.columns:
         if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: " ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+            out[col] = out[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
     return out
 
 
@@ -66,6 +67,8 @@ def grades_json(grades: pd.DataFrame) -> str:
     records = grades.astype(object).to_dict(orient="records")
     for r in records:
         r["verdict"], r["computed_verdict"] = str(r["verdict"]), str(r["computed_verdict"])
+        r["certainty"] = cell(r["certainty"]) or None
+        r["citations"], r["retracted_citations"] = id_list(r["citations"]), id_list(r["retracted_citations"])
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -79,10 +82,10 @@ def grades_table(grades: pd.DataFrame) -> str:
     lines = []
     for g in grades.itertuples(index=False):
         shown = str(g.verdict) + (f" (computed: {g.computed_verdict}; override: {g.override_reason})" if g.overridden else "")
-        cert = f", {g.certainty.replace('_', ' ')} certainty" if g.certainty else ""
+        cert = f", {cell(g.certainty).replace('_', ' ')} certainty" if cell(g.certainty) else ""
         lines.append(f"{g.claim_id}: {shown}{cert}\n  {g.statement}\n  {g.reason}")
-        if g.citations:
-            lines.append("  deciding: " + ", ".join(g.citations))
+        if id_list(g.citations):
+            lines.append("  deciding: " + ", ".join(id_list(g.citations)))
     counts = grades["verdict"].value_counts(sort=False)
     lines.append("\n" + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
     return "\n".join(lines) + "\n"

@@ -120,10 +120,13 @@ def _segments(text: str, context: str | None, subject: str = "") -> list[tuple[i
     def named(piece: str) -> str:
         return f"{subject} {piece}" if subject and subject.lower() not in piece.lower() and _PRONOUN.search(piece) else piece
 
+    def subjectless(piece: str) -> str:  # "... and releases endorphins": the clause's verb has the sentence's subject
+        return f"{subject} {piece}" if subject and CLAIM_CUES.match(piece.lstrip()) else named(piece)
+
     out = [(0, len(text), named(text))]
     clauses = clause_spans(text)
     if len(clauses) > 1:
-        out += [(a, b, named(text[a:b])) for a, b in clauses]
+        out += [(a, b, named(text[a:b]) if k == 0 else subjectless(text[a:b])) for k, (a, b) in enumerate(clauses)]
         out += [(clauses[i][0], clauses[i + 1][1], named(text[clauses[i][0]:clauses[i + 1][1]])) for i in range(len(clauses) - 1)]
     if context:
         out.append((0, len(text), named(f"{context} {text}")))

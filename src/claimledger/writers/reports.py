@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..citations import citation_link, format_citation
+from ..citations import citation_link, format_citation, id_list, text
 from ..grading.scales import NOT_ADDRESSED
 
 
@@ -73,11 +73,11 @@ class ClaimReports:
         if base is None:
             g = self.grades.loc[claim_id]
             verdict = str(g["verdict"])
-            cits = [c for c in (self.citation(cid) for cid in list(g["citations"])[:3]) if c is not None]
+            cits = [c for c in (self.citation(cid) for cid in id_list(g["citations"])[:3]) if c is not None]
             from .wording import careful_wording
 
             links = self.links.get(claim_id)
-            wording = careful_wording(verdict, self.claims.loc[claim_id], links, str(g["certainty"]))
-            base = ClaimReport(claim_id, str(g["statement"]), 0.0, "", verdict, str(g["certainty"]), str(g["reason"]), wording, cits)
+            wording = careful_wording(verdict, self.claims.loc[claim_id], links, text(g["certainty"]))
+            base = ClaimReport(claim_id, str(g["statement"]), 0.0, "", verdict, text(g["certainty"]), str(g["reason"]), wording, cits)
             self._reports[claim_id] = base
         return base

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from ...citations import citation_link, safe_url
+from ...citations import citation_link, id_list, safe_url
 from ...citations import text as cell
 from ...grading.verdicts import info
 from ...writers.reports import ClaimReports
@@ -60,7 +60,7 @@ def claimreview(ledger, reports: ClaimReports | None = None) -> dict:
             "reviewBody": reports.report(cid).wording,
         }
         cited = []
-        for c in g.citations:
+        for c in id_list(g.citations):
             if str(c) in cit.index:
                 row = cit.loc[str(c)]
                 art = {"@type": "ScholarlyArticle", "name": cell(row.get("title")), "identifier": str(c)}

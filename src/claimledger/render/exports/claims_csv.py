@@ -1,7 +1,8 @@
 """Claims with their verdicts as CSV: one row per claim, every cell safe to open in a spreadsheet."""
 from __future__ import annotations
 
-from ...citations import citation_link
+from ...citations import citation_link, id_list
+from ...citations import text as cell
 from ...files import csv_text, spreadsheet_safe
 from ...writers.reports import ClaimReports
 
@@ -19,9 +20,10 @@ def export(ledger, reports: ClaimReports | None = None) -> str:
     rows = []
     for g in reports.grades.itertuples(index=False):
         cid = str(g.claim_id)
-        links = [citation_link(cit.loc[str(c)]) for c in g.citations if str(c) in cit.index]
-        values = [cid, g.statement, g.category, str(g.verdict), g.certainty, g.reason, reports.report(cid).wording,
-                  " ".join(str(c) for c in g.citations), " ".join(x for x in links if x), " ".join(by_claim.get(cid, [])),
+        deciding = id_list(g.citations)
+        links = [citation_link(cit.loc[c]) for c in deciding if c in cit.index]
+        values = [cid, g.statement, g.category, str(g.verdict), cell(g.certainty), g.reason, reports.report(cid).wording,
+                  ";".join(deciding), ";".join(x for x in links if x), ";".join(by_claim.get(cid, [])),
                   int(n_mentions.get(cid, 0)), "true" if g.overridden else "false", g.override_reason]
         rows.append([spreadsheet_safe(v) for v in values])
     return csv_text(CSV_COLUMNS, rows)
