@@ -400,7 +400,7 @@ def hostile_links_ledger(root: Path) -> Path:
 
 def test_no_export_carries_a_script_link(mini):
     hostile_links_ledger(mini)
-    for fmt in ("csl-json", "claimreview", "bibtex", "csv"):
+    for fmt in ("csl-json", "claimreview", "bibtex", "csv", "sof-csv", "fhir-certainty"):
         code, out, _ = run("export", fmt, "--root", str(mini))
         assert code == 0
         for bad in ("javascript:", "JaVaScRiPt:", "data:text", "vbscript:", 'onclick="'):
@@ -438,6 +438,7 @@ def test_every_csv_written_is_spreadsheet_safe(mini, tmp_path):
     for name in ("verdicts.csv", "citation-status.csv"):
         written[name] = (mini / "reports" / name).read_text(encoding="utf-8")
     written["export"] = run("export", "csv", "--root", str(mini))[1]
+    written["sof-csv"] = run("export", "sof-csv", "--root", str(mini))[1]
     written["resolve"] = run("resolve", "--format", "csv", "--root", str(mini))[1]
     doc = tmp_path / "doc.txt"
     doc.write_text("=cmd|' /C calc'!A0 acupuncture relieves sciatica pain.\n")
@@ -447,6 +448,7 @@ def test_every_csv_written_is_spreadsheet_safe(mini, tmp_path):
         assert _unsafe(_cells(text)) == [], name
     assert any(c.startswith("'@haake") for c in _cells(written["resolve"]))
     assert any(c.startswith("' =HYPERLINK") for c in _cells(written["export"]))
+    assert any(c.startswith("' =HYPERLINK") for c in _cells(written["sof-csv"]))
 
 
 # ---- BibTeX injection ------------------------------------------------------------------------------------------------

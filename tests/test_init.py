@@ -9,6 +9,7 @@ def test_init_then_validate_is_clean(tmp_path, capsys):
     root = tmp_path / "new-topic"
     assert main(["init", str(root)]) == 0
     assert (root / "documents").is_dir()
+    assert (root / "evidence/assessments.csv").read_text() == "claim_id,domain,judgement,reason,assessor,assessed_on\n"
     report = validate(root)
     assert report.problems == []
     assert main(["validate", "--root", str(root)]) == 0

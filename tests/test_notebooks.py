@@ -48,6 +48,7 @@ def test_notebooks_execute(ledger, tmp_path, repo_ledger, mini):
     audit = nbformat.read(tmp_path / ledger / "03-claim-audit.ipynb", as_version=4)
     html = "".join(o["data"].get("text/html", "") for c in audit.cells for o in c.get("outputs", []) if "data" in o)
     assert 'id="relieves-sciatica-pain"' in html
+    assert 'id="sof-relieves-sciatica-pain"' in html and html.count('class="sof"') == html.count('class="claim"') > 0
 
 
 def test_failing_cell_names_notebook_and_cell(tmp_path):

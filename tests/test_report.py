@@ -32,6 +32,8 @@ def test_report_on_fixture_ledger_escapes_and_lists_every_claim(mini, capsys):
         assert '<script>alert("x")</script>' not in text, page
         assert "alert" not in text or "&lt;script&gt;" in text or "\\u003cscript" in text, page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in index
+    audit = (out / "03-claim-audit.html").read_text()
+    assert audit.count('class="sof"') == 4 and "Certainty of the evidence (GRADE)" in audit  # a Summary of Findings card per claim
     assert {p.name for p in out.iterdir()} >= {"index.html", "verdicts.csv", "summary.md", "figures", "notebooks",
                                               "01-overview.html", "04-efficacy-synthesis.html"}
     err = capsys.readouterr().err

@@ -178,7 +178,7 @@ def test_json_format(mini, capsys):
 def test_clean_ledger_prints_one_line(mini, capsys):
     assert main(["validate", "--root", str(mini)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == ["ok: ledger at " + str(mini) + " is valid (2 documents, 4 claims, 4 mentions, 2 citations, 2 links, 3 searches, "
+    assert out == ["ok: ledger at " + str(mini) + " is valid (2 documents, 4 claims, 4 mentions, 2 citations, 2 links, 0 assessments, 3 searches, "
                    "0 screening, 0 document_citations, 0 aliases, 0 synonyms)."]
 
 

@@ -229,6 +229,7 @@ CODES: dict[str, str] = {
     "estimate-outside-ci": "an estimate lies outside its confidence interval",
     "included-not-assessed": "a record included in screening has no assessment",
     "unverified-citation": "a citation was added without a record to check it against (it does not count towards verdicts)",
+    "judgement-not-for-domain": "an assessment's judgement is not one its GRADE domain takes (serious for a reason to rate up)",
     # reviewing extracted mentions (writers/extract.py)
     "unknown-decision": "an accept cell is neither yes nor no",
     "unregistered-document": "a review row names a document that is not registered",

@@ -187,8 +187,8 @@ def _assemble(claims, verdicts, rules, certainties, reasons, decidings, bads, co
         "override_reason": text(claims["override_reason"].astype("string").fillna("").to_numpy()),
         "certainty": pd.Categorical([c or None for c in certainties], dtype=pd.CategoricalDtype(CERTAINTY_ASCENDING, ordered=True)),
         "reason": text(reasons),
-        "citations": text([";".join(d) for d in decidings]),
-        "retracted_citations": text([";".join(b) for b in bads]),
+        "citations": text([";".join(map(str, d)) for d in decidings]),  # a blank citation_id (invalid, loaded leniently) reads as nan
+        "retracted_citations": text([";".join(map(str, b)) for b in bads]),
         "n_links": counts["links"].astype(int),
         "n_searches": counts["searches"].astype(int),
         "rule": text(rules),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -131,21 +132,21 @@ def _conditions(claim, n_claims, side, refutes, dkind, cert, weight):
     }, (bs_any, bo_any)
 
 
-def _overall_certainty(decision, basis, balanced_sides, cert, dkind) -> np.ndarray:
-    """Rule 8: the deciding unit's certainty, one level lower if indirect, two if preclinical; for balanced
-    claims the lower of the best on each side ("" counts as lowest unless the other side has none)."""
-    cert_x, dkind_x = np.append(cert, -1), np.append(dkind, KIND_INDIRECT)
-
-    def lowered(u):
-        c, d = cert_x[u], dkind_x[u]
-        down = np.minimum(c + np.where(d == KIND_DIRECT, 0, np.where(d == KIND_PRECLINICAL, 2, 1)), len(CERTAINTIES) - 1)
-        return np.where(c < 0, -1, down)
-
-    certainty = lowered(basis)
-    c1, c2 = lowered(balanced_sides[0]), lowered(balanced_sides[1])
+def _basis_unit(decision, basis, balanced_sides, cert, dkind) -> np.ndarray:
+    """Rule 8's unit per claim: the deciding unit, or for balanced claims the best unit of the side whose
+    (lowered) certainty is the lower ("" counts as lowest unless the other side has none)."""
+    c1, c2 = _lowered(balanced_sides[0], cert, dkind), _lowered(balanced_sides[1], cert, dkind)
     r1, r2 = np.where(c1 < 0, 9, c1), np.where(c2 < 0, 9, c2)
     balanced = decision == len(RULES) - 1
-    return np.where(balanced, np.where((r1 >= r2) | (c2 < 0), c1, c2), certainty)
+    return np.where(balanced, np.where((r1 >= r2) | (c2 < 0), balanced_sides[0], balanced_sides[1]), basis)
+
+
+def _lowered(u: np.ndarray, cert: np.ndarray, dkind: np.ndarray) -> np.ndarray:
+    """Certainty index of units ``u`` (``len(cert)``: none) one level lower if indirect, two if preclinical; -1 for none."""
+    cert_x, dkind_x = np.append(cert, -1), np.append(dkind, KIND_INDIRECT)
+    c, d = cert_x[u], dkind_x[u]
+    down = np.minimum(c + np.where(d == KIND_DIRECT, 0, np.where(d == KIND_PRECLINICAL, 2, 1)), len(CERTAINTIES) - 1)
+    return np.where(c < 0, -1, down)
 
 
 def _decide(claim, n_claims, side, refutes, dkind, cert, weight):
@@ -153,15 +154,17 @@ def _decide(claim, n_claims, side, refutes, dkind, cert, weight):
 
     ``side``, ``dkind`` and ``cert`` are per-unit codes (see :func:`sides`, :func:`directness_kinds`,
     :func:`certainty_index`), ``refutes`` flags stance ``refutes``. Returns, per claim, the index into
-    :data:`RULES` (-1 for a claim without units) and the certainty index (-1 for none).
+    :data:`RULES` (-1 for a claim without units), the certainty index (-1 for none) and the unit whose
+    certainty rule 8 takes (``len(claim)`` for none).
     """
     conds, best_sides = _conditions(claim, n_claims, side, refutes, dkind, cert, weight)
     masks = [conds[name][0] for name in RULE_NAMES[:-1]]
     decision = np.select(masks, np.arange(len(masks)), default=len(masks))
-    basis = np.select(masks, [conds[name][1] for name in RULE_NAMES[:-1]], default=len(claim))
-    certainty = _overall_certainty(decision, basis, best_sides, cert, dkind)
+    basis = _basis_unit(decision, np.select(masks, [conds[name][1] for name in RULE_NAMES[:-1]], default=len(claim)),
+                        best_sides, cert, dkind)
+    certainty = _lowered(basis, cert, dkind)
     has_units = np.bincount(claim, minlength=n_claims) > 0
-    return np.where(has_units, decision, -1), np.where(has_units, certainty, -1)
+    return np.where(has_units, decision, -1), np.where(has_units, certainty, -1), np.where(has_units, basis, len(claim))
 
 
 def _unit_codes(units: pd.DataFrame):
@@ -182,7 +185,7 @@ def decide(units: pd.DataFrame) -> pd.DataFrame:
     claim, claim_ids = pd.factorize(units["claim_id"], use_na_sentinel=False)  # claims in order of appearance
     order = np.argsort(claim, kind="stable")
     side, refutes, dkind, cert = (a[order] for a in _unit_codes(units))
-    decision, certainty = _decide(claim[order], len(claim_ids), side, refutes, dkind, cert, units["weight"].to_numpy(dtype=float)[order])
+    decision, certainty, _ = _decide(claim[order], len(claim_ids), side, refutes, dkind, cert, units["weight"].to_numpy(dtype=float)[order])
     return pd.DataFrame({"verdict": [str(RULES[d][1]) for d in decision], "rule": [RULES[d][0] for d in decision],
                          "certainty": np.array(CERTAINTIES + [""], dtype=object)[certainty].tolist()},
                         index=pd.Index(claim_ids, name="claim_id"))
@@ -228,12 +231,57 @@ def _gc_paused():
             gc.enable()
 
 
+class Weighed(NamedTuple):
+    """What the rules computed for every claim (:func:`weigh`): the inputs of the grades and of the Summary of Findings."""
+
+    joined: pd.DataFrame
+    """Every link with its citation's columns (:func:`join_citations`), in link order."""
+    claim: np.ndarray
+    """Per link, the claim's position in claims order (-1 for a claim the ledger does not have)."""
+    retracted: np.ndarray
+    unverified: np.ndarray
+    usable: np.ndarray
+    """Per link, whether it counts (not retracted, verified, not ``not_addressed``, of a known claim)."""
+    units: pd.DataFrame
+    """The usable links collapsed into weighed units (:func:`~claimledger.grading.units.evidence_units`)."""
+    side: np.ndarray
+    refutes: np.ndarray
+    dkind: np.ndarray
+    cert: np.ndarray
+    decision: np.ndarray
+    """Per claim, the index into :data:`RULES` (-1: nothing to weigh)."""
+    certainty: np.ndarray
+    """Per claim, the index into the certainty scale (-1: none)."""
+    basis: np.ndarray
+    """Per claim, the row of ``units`` whose certainty rule 8 takes (``len(units)``: none)."""
+
+
+def weigh(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFrame) -> Weighed:
+    """Rules 2-8 for every claim, vectorised: usable links, their units, the decision and the deciding unit.
+
+    Steps: join each link to its citation; leave out retracted and unverified citations and ``not_addressed``
+    links; collapse the rest into weighed units of evidence; decide each claim's verdict, certainty and the unit
+    that sets the certainty (:func:`_decide`).
+    """
+    ids = claims["claim_id"].astype(str)
+    joined = join_citations(links, citations)
+    claim = positions(joined["claim_id"], ids)
+    retracted = joined["retracted"].astype("boolean").fillna(False).astype(bool).to_numpy()
+    unverified = _unverified(joined)
+    usable = ~retracted & ~unverified & (joined["stance"].astype("string").fillna("") != NOT_ADDRESSED).to_numpy() & (claim >= 0)
+    categories = pd.Series(claims["category"].astype(str).to_numpy(), index=ids.to_numpy())
+    units = evidence_units(joined[usable], categories, ids)
+    side, refutes, dkind, cert = _unit_codes(units)
+    decision, certainty, basis = _decide(units["claim"].to_numpy(), len(ids), side, refutes, dkind, cert,
+                                         units["weight"].to_numpy(dtype=float))
+    return Weighed(joined, claim, retracted, unverified, usable, units, side, refutes, dkind, cert, decision, certainty, basis)
+
+
 def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFrame, searches: pd.DataFrame) -> pd.DataFrame:
     """Grade every claim, vectorised over claims. Returns one row per claim, in claims order.
 
-    Steps: join each link to its citation; leave out retracted citations and ``not_addressed`` links;
-    collapse the rest into weighed units of evidence (:func:`~claimledger.grading.units.evidence_units`);
-    decide each claim's verdict and certainty (:func:`_decide`); explain it (:func:`~claimledger.grading.reasons.explain`).
+    Steps: :func:`weigh` (usable links, units of evidence, the decision and certainty of each claim), then
+    :func:`~claimledger.grading.reasons.explain` (the reason and deciding citations).
 
     Columns: claim_id, statement, category, verdict, computed_verdict,
     overridden, override_reason, certainty, reason, citations (deciding ids,
@@ -243,24 +291,17 @@ def grade_claims(claims: pd.DataFrame, links: pd.DataFrame, citations: pd.DataFr
     """
     with _gc_paused():
         ids = claims["claim_id"].astype(str)
-        joined = join_citations(links, citations)
-        claim = positions(joined["claim_id"], ids)
-        retracted = joined["retracted"].astype("boolean").fillna(False).astype(bool).to_numpy()
-        unverified = _unverified(joined)
-        usable = ~retracted & ~unverified & (joined["stance"].astype("string").fillna("") != NOT_ADDRESSED).to_numpy() & (claim >= 0)
-        categories = pd.Series(claims["category"].astype(str).to_numpy(), index=ids.to_numpy())
-        units = evidence_units(joined[usable], categories, ids)
-        side, refutes, dkind, cert = _unit_codes(units)
-        decision, certainty = _decide(units["claim"].to_numpy(), len(ids), side, refutes, dkind, cert, units["weight"].to_numpy(dtype=float))
-        silent = ~retracted & ~unverified & (joined["stance"].astype("string").fillna("") == NOT_ADDRESSED).to_numpy() & (claim >= 0)
-        counts = {"links": np.bincount(claim[claim >= 0], minlength=len(ids)),
+        w = weigh(claims, links, citations)
+        valid = w.claim >= 0
+        silent = ~w.retracted & ~w.unverified & (w.joined["stance"].astype("string").fillna("") == NOT_ADDRESSED).to_numpy() & valid
+        counts = {"links": np.bincount(w.claim[valid], minlength=len(ids)),
                   "searches": _search_counts(searches, ids),
-                  "pending": np.bincount(claim[unverified & (claim >= 0)], minlength=len(ids)),
-                  "silent": np.bincount(claim[silent], minlength=len(ids))}
-        flagged = _retracted_by_claim(joined, claim, retracted)
-        decided = [RULES[d] if d >= 0 else None for d in decision.tolist()]
-        grades = explain(claims, units, side, decided, certainty, counts, flagged)
-        return _note_unverified(grades, joined, claim, unverified)
+                  "pending": np.bincount(w.claim[w.unverified & valid], minlength=len(ids)),
+                  "silent": np.bincount(w.claim[silent], minlength=len(ids))}
+        flagged = _retracted_by_claim(w.joined, w.claim, w.retracted)
+        decided = [RULES[d] if d >= 0 else None for d in w.decision.tolist()]
+        grades = explain(claims, w.units, w.side, decided, w.certainty, counts, flagged)
+        return _note_unverified(grades, w.joined, w.claim, w.unverified)
 
 
 def _unverified(joined: pd.DataFrame) -> np.ndarray:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup
 
 from ..grading import grade_ledger
+from ..grading.sof import ASSESSMENT_COLUMNS, Findings, SummaryOfFindings, sof_table
 from ..problems import LedgerError, Report, SchemaError
 from ..templating import render
 from .read import decode_documents, typed_frame
@@ -39,6 +40,15 @@ class ClaimView:
     """The rows of ``citations.csv`` that the claim's links name."""
     grade: pd.Series
     """The claim's row of :meth:`Ledger.grades` (verdict, certainty, reason, deciding citations)."""
+    ledger: Ledger | None = field(default=None, repr=False)
+    """The ledger the claim belongs to (for :attr:`summary_of_findings`)."""
+
+    @property
+    def summary_of_findings(self) -> SummaryOfFindings:
+        """The claim's Summary of Findings card (:meth:`Ledger.summary_of_findings`)."""
+        if self.ledger is None:
+            raise ValueError("this claim view has no ledger; use ledger.claim(claim_id)")
+        return self.ledger.summary_of_findings(self.claim_id)
 
     @property
     def claim_id(self) -> str:
@@ -83,6 +93,7 @@ class Ledger:
         self.report = report
         self.lines = lines or {}
         self._grades: pd.DataFrame | None = None
+        self._findings: Findings | None = None
         for name, df in tables.items():
             setattr(self, name, df)
 
@@ -108,7 +119,7 @@ class Ledger:
         cited = self.citations[self.citations["citation_id"].isin(set(links["citation_id"].astype(str)))].reset_index(drop=True)
         grades = self._graded()
         grade = grades[grades["claim_id"] == claim_id].iloc[0]
-        return ClaimView(hit.iloc[0], sel(self.mentions), links, sel(self.tables.get("searches")), cited, grade)
+        return ClaimView(hit.iloc[0], sel(self.mentions), links, sel(self.tables.get("searches")), cited, grade, self)
 
     def summary(self) -> dict[str, pd.DataFrame]:
         """Counts of claims by category and of mentions/claims by document."""
@@ -145,6 +156,61 @@ class Ledger:
         if unknown:
             raise KeyError(f"no claim {', '.join(map(repr, unknown))} in {self.root}")
         return grades[grades["claim_id"].isin(wanted)].reset_index(drop=True)
+
+    def summary_of_findings(self, claim_id: str) -> SummaryOfFindings:
+        """The claim's Summary of Findings card: the certainty of its body of evidence explained by the GRADE domains.
+
+        ``.domains`` has one row per GRADE domain (``domain``, ``judgement``, ``reason``, ``source``: ``rule`` when a
+        rule judged it from the ledger, ``assessor`` when a row of ``evidence/assessments.csv`` did); ``.certainty`` is
+        never higher than the claim's certainty in :meth:`grades` (``.certainty_note`` says why when it is lower). See
+        ``docs/grading.md``, "Summary of Findings".
+
+        Parameters
+        ----------
+        claim_id : a claim of ``claims.csv``.
+
+        Raises
+        ------
+        KeyError
+            for a claim id the ledger does not have.
+
+        Examples
+        --------
+        >>> sof = ledger.summary_of_findings("decreases-daily-pain")  # doctest: +SKIP
+        >>> sof.certainty, sof.domains.set_index("domain").loc["imprecision", "judgement"]  # doctest: +SKIP
+        ('moderate', 'serious')
+        """
+        if self._findings is None:
+            assessments = self.tables.get("assessments", pd.DataFrame(columns=ASSESSMENT_COLUMNS))
+            self._findings = Findings(self.claims, self.links, self.citations, self._graded(), assessments)
+        try:
+            return self._findings.card(str(claim_id))
+        except KeyError:
+            close = difflib.get_close_matches(str(claim_id), list(self._findings.position), n=3)
+            raise KeyError(f"no claim {claim_id!r}" + (f"; did you mean {', '.join(close)}?" if close else "")) from None
+
+    def summaries_of_findings(self, claim_ids=None) -> pd.DataFrame:
+        """Summary of Findings cards as one table: a row per claim and GRADE domain, the card's fields on each row.
+
+        Parameters
+        ----------
+        claim_ids : a claim id or a list of them (default: every claim, in claims.csv order).
+
+        Returns
+        -------
+        DataFrame
+            :func:`claimledger.grading.sof.sof_table` of the cards: ``certainty`` (and ``claim_certainty``,
+            ``domain_certainty``, ``start``) as ordered categoricals, very_low < low < moderate < high.
+
+        Examples
+        --------
+        >>> t = ledger.summaries_of_findings()  # doctest: +SKIP
+        >>> t.drop_duplicates("claim_id").sort_values("certainty", ascending=False)["claim_id"].iloc[0]  # doctest: +SKIP
+        'conventional-treatments'
+        """
+        ids = self.claims["claim_id"].astype(str).tolist() if claim_ids is None else \
+            [claim_ids] if isinstance(claim_ids, str) else [str(c) for c in claim_ids]
+        return sof_table([self.summary_of_findings(c) for c in ids])
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{n}={len(df)}" for n, df in self.tables.items())

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..problems import Problem, Report, SchemaError, code_point
+from .assessments import check_assessment_rules
 from .read import RawTable, decode_documents, read_document_bytes, read_tables
 from .schema import Field, Schema, Table, read_schema
 from .searchlog import check_search_rules
@@ -522,4 +523,5 @@ def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
     if ledger_tables:
         report.extend(check_ledger_rules(raws, today))
         report.extend(check_search_rules(raws))
+        report.extend(check_assessment_rules(raws))
     return report, raws, doc_bytes, schema

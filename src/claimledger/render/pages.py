@@ -1,7 +1,8 @@
 """The report's HTML pages: the front page (``index.html``) and the claim audit cards (notebook 03).
 
 Both come from templates in ``claimledger/templates`` with autoescaping on;
-only http(s) links become links.
+only http(s) links become links. Each audit card ends with the claim's Summary of
+Findings card (:meth:`claimledger.Ledger.summary_of_findings`, ``sof_card.html.j2``).
 """
 from __future__ import annotations
 
@@ -38,13 +39,27 @@ def audit_cards(ledger, grades: pd.DataFrame, claim_ids: list[str] | None = None
         quotes = m_by.get(cid, pd.DataFrame(columns=["document_id", "quote", "start", "end"]))
         cards.append({**{k: row[k] for k in ("claim_id", "statement", "reason", "overridden", "override_reason")}, "certainty": _text(row["certainty"]),
                       "verdict": str(row["verdict"]), "computed_verdict": str(row["computed_verdict"]),
-                      "quotes": quotes[["document_id", "quote", "start", "end"]].to_dict("records"), "evidence": evidence})
+                      "quotes": quotes[["document_id", "quote", "start", "end"]].to_dict("records"), "evidence": evidence,
+                      "sof": ledger.summary_of_findings(cid).card()})
     return cards
 
 
 def audit_html(ledger, grades: pd.DataFrame, claim_ids: list[str] | None = None) -> str:
-    """The claim audit as HTML cards (shown by notebook 03). Every piece of ledger text is escaped."""
-    return render("audit.html.j2", cards=audit_cards(ledger, grades, claim_ids))
+    """The claim audit as HTML cards (shown by notebook 03), each with its Summary of Findings card. Every piece of
+    ledger text is escaped."""
+    return render("audit.html.j2", cards=audit_cards(ledger, grades, claim_ids), sof_css=static("sof.css"))
+
+
+def sof_html(ledger, claim_ids: list[str] | None = None) -> str:
+    """Summary of Findings cards as HTML (default: every claim), with their style.
+
+    Examples
+    --------
+    >>> from IPython.display import HTML  # doctest: +SKIP
+    >>> HTML(sof_html(ledger, ["decreases-daily-pain"]))  # doctest: +SKIP
+    """
+    ids = claim_ids if claim_ids is not None else ledger.claims["claim_id"].astype(str).tolist()
+    return render("sof.html.j2", cards=[ledger.summary_of_findings(c).card() for c in ids], css=static("sof.css"))
 
 
 def reason_parts(reason: str, links: dict[str, str]) -> list[dict]:

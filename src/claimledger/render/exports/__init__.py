@@ -21,6 +21,8 @@ EXPORTERS: dict[str, Exporter] = {
     "bibtex": Exporter(".bibtex", "every citation as BibTeX (@article or @misc, keyed by citation_id)"),
     "csl-json": Exporter(".csl_json", "every citation as CSL-JSON (Zotero, Pandoc, citeproc)"),
     "csv": Exporter(".claims_csv", "claims with verdict, certainty, reason, careful wording and deciding citations (spreadsheet-safe)"),
+    "sof-csv": Exporter(".sof_csv", "Summary of Findings cards, one row per claim and GRADE domain (spreadsheet-safe)"),
+    "fhir-certainty": Exporter(".fhir_certainty", "GRADE certainty per claim as FHIR EBM ArtifactAssessment resources (JSON Bundle)"),
 }
 """Format name -> where its exporter lives and what it writes."""
 
