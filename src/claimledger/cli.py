@@ -79,9 +79,13 @@ def cmd_grade(args) -> int:
     from .render.text import GRADE_FORMATS
     ledger = load(args.root)
     if args.claim:
-        unknown = sorted(set(args.claim) - set(ledger.claims["claim_id"].astype(str)))
+        known = ledger.claims["claim_id"].astype(str).tolist()
+        unknown = sorted(set(args.claim) - set(known))
         if unknown:
-            _say(f"claimledger grade: unknown claim_id {', '.join(unknown)}. Fix: run `claimledger summary` to list claims.")
+            import difflib
+            close = sorted({c for u in unknown for c in difflib.get_close_matches(u, known, n=2, cutoff=0.6)})
+            hint = f"did you mean {', '.join(close)}?" if close else "the ids are the first column of claims.csv (`claimledger grade` lists all)."
+            _say(f"claimledger grade: unknown claim_id {', '.join(unknown)}. Fix: {hint}")
             return 1
     grades = ledger.grades(args.claim)
     sys.stdout.write(GRADE_FORMATS[args.format](grades))

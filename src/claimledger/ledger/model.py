@@ -219,7 +219,8 @@ class Ledger:
     def _repr_html_(self) -> str:
         by_cat = self.claims["category"].value_counts().rename_axis("category").reset_index(name="claims")
         return render("ledger.html.j2", root=str(self.root), sizes={n: len(df) for n, df in self.tables.items()},
-                      by_category=_table_html(by_cat), claims=_table_html(self.claims[["claim_id", "category", "statement"]]))
+                      by_category=_table_html(by_cat), claims=_table_html(self.claims[["claim_id", "category", "statement"]]),
+                      n_claims=len(self.claims), shown=20)
 
 
 def load(root: str | Path = ".", strict: bool = True, allow: tuple[str, ...] = ()) -> Ledger:

@@ -83,6 +83,22 @@ def reason_parts(reason: str, links: dict[str, str]) -> list[dict]:
     return parts
 
 
+CAPTIONS = {"claims-by-document.png": "Claims per document, by category", "verdicts.png": "Verdicts",
+            "evidence-map.png": "Evidence map: each claim's evidence by study design", "evidence-by-year.png": "Cited evidence by year and design",
+            "prisma.png": "PRISMA 2020 flow for the whole ledger"}
+
+
+def caption(figure: str) -> str:
+    """A figure's caption on the front page, from its file name."""
+    if figure in CAPTIONS:
+        return CAPTIONS[figure]
+    stem = figure.removesuffix(".png")
+    for prefix, words in (("forest-", "Reported effect estimates: "), ("prisma-", "PRISMA 2020 flow: ")):
+        if stem.startswith(prefix):
+            return words + stem.removeprefix(prefix)
+    return stem
+
+
 def headline(grades: pd.DataFrame) -> list[dict]:
     """Verdict counts for claims about the intervention apart from background facts (a supported background fact
     says nothing about the intervention)."""
@@ -118,6 +134,6 @@ def index_html(ledger, grades: pd.DataFrame, notebooks: list[str], figures: list
     script = static("report.js")
     digest = "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return render("index.html.j2", ledger=ledger, grades=rows, verdicts=INFO, verdict_order=VERDICTS, headline=headline(grades),
-                  notebooks=notebooks, notebook_note=notebook_note, figures=figures,
+                  notebooks=notebooks, notebook_note=notebook_note, figures=[(f, caption(f)) for f in figures],
                   status=status.to_dict("records") if status is not None else None, status_counts=status_counts, audit=audit,
                   css=static("report.css"), script=script, script_hash=digest)

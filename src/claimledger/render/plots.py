@@ -41,12 +41,12 @@ def png(fig: Figure) -> bytes:
 
 def _show_in_notebooks() -> None:
     """Let IPython show a returned Figure as one PNG. The figures are made without pyplot (so no backend shows
-    them a second time when a cell ends), which also means no backend registered a display for them."""
+    them a second time when a cell ends), which also means no backend registered a display for them. Nothing is
+    imported here: outside a running IPython shell (or while another thread is still importing IPython) it does
+    nothing."""
     import sys
-    if "IPython" not in sys.modules:
-        return
-    from IPython import get_ipython
-    shell = get_ipython()
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    shell = get_ipython() if get_ipython else None
     if shell is not None:
         shell.display_formatter.formatters["image/png"].for_type(Figure, png)
 

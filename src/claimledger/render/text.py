@@ -21,7 +21,7 @@ def md_table(df: pd.DataFrame) -> str:
     cols = [str(c) for c in df.columns]
     out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     for row in df.itertuples(index=False):
-        out.append("| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |")
+        out.append("| " + " | ".join(cell(v).replace("|", "\\|") for v in row) + " |")
     return "\n".join(out)
 
 
