@@ -391,8 +391,7 @@ def cmd_diff(args) -> int:
 
 
 def _add_evidence_commands(sub) -> None:
-    from .search.run import DATETYPES
-    from .search.sources import SOURCES
+    from .search.sources import DATETYPES, SOURCES
     p = _root(sub.add_parser("search", help="run a logged search on PubMed or Europe PMC and queue new records for screening",
                              description="Run QUERY on PubMed (E-utilities esearch + esummary) or Europe PMC (REST search) and log it "
                                          "in evidence/searches.csv: the query as sent, the database's translation, date limits, hits, "

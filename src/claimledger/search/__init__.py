@@ -8,8 +8,14 @@ total deadline on top (:mod:`claimledger.search.net`).
 """
 from __future__ import annotations
 
-from .run import SearchOutcome, SearchPlan, run_search
-from .sources import SOURCES
-from .tables import SearchError
+from importlib import import_module
 
 __all__ = ["SOURCES", "SearchError", "SearchOutcome", "SearchPlan", "run_search"]
+_NAMES = {"SearchOutcome": ".run", "SearchPlan": ".run", "run_search": ".run", "SOURCES": ".sources", "SearchError": ".tables"}
+
+
+def __getattr__(name: str):
+    """Names are imported on first use: the CLI's parser reads the registry without loading the ledger code."""
+    if name in _NAMES:
+        return getattr(import_module(_NAMES[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

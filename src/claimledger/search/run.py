@@ -22,10 +22,9 @@ from ..resolve.config import Config
 from ..resolve.http import Cancelled, Client
 from .net import deadline_seconds, within
 from .records import Record, SearchResult
-from .sources import LABELS, SOURCES
+from .sources import DATETYPES, LABELS, SOURCES
 from .tables import SearchError, check_rows, known_claim, raw_table, refuse
 
-DATETYPES = {"pdat": "publication date", "edat": "date the record entered the database"}
 _DATE = re.compile(r"([12][0-9]{3})(?:[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12][0-9]|3[01]))?)?")
 
 
