@@ -390,8 +390,25 @@ def cmd_diff(args) -> int:
     return 0
 
 
+class _Registry:
+    """The keys of a registry as argparse choices, read when first needed: building the parser (for every command)
+    then imports no network code."""
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def _keys(self) -> list[str]:
+        from importlib import import_module
+        return list(getattr(import_module(self.module, __package__), self.name))
+
+    def __iter__(self):
+        return iter(self._keys())
+
+    def __contains__(self, value) -> bool:
+        return value in self._keys()
+
+
 def _add_evidence_commands(sub) -> None:
-    from .search.sources import DATETYPES, SOURCES
     p = _root(sub.add_parser("search", help="run a logged search on PubMed or Europe PMC and queue new records for screening",
                              description="Run QUERY on PubMed (E-utilities esearch + esummary) or Europe PMC (REST search) and log it "
                                          "in evidence/searches.csv: the query as sent, the database's translation, date limits, hits, "
@@ -400,10 +417,10 @@ def _add_evidence_commands(sub) -> None:
                                          "and nothing is written."))
     p.add_argument("claim_id", metavar="CLAIM_ID", help="the claim the search is for")
     p.add_argument("query", metavar="QUERY", help="the query, in the database's own syntax (in quotes)")
-    p.add_argument("--source", choices=list(SOURCES), default="pubmed", help="database to search (default: pubmed)")
+    p.add_argument("--source", choices=_Registry(".search.sources", "SOURCES"), default="pubmed", help="database to search (default: pubmed)")
     p.add_argument("--mindate", metavar="D", help="earliest date, YYYY[/MM[/DD]] (pins the search so it can be repeated)")
     p.add_argument("--maxdate", metavar="D", help="latest date, YYYY[/MM[/DD]]")
-    p.add_argument("--datetype", choices=list(DATETYPES), default="pdat",
+    p.add_argument("--datetype", choices=_Registry(".search.sources", "DATETYPES"), default="pdat",
                    help="which date the limits apply to: pdat (publication) or edat (entry into the database); default pdat")
     p.add_argument("--max", type=int, default=1000, metavar="N", help="retrieve at most N records (default 1000; PubMed serves 10,000 at most)")
     p.add_argument("--online", action="store_true", help="really search (without it nothing is sent and nothing written)")

@@ -34,14 +34,15 @@ def _emit(raw: RawTable, mask, column: str, code: str, message, hint, severity: 
 def check_searches(searches: RawTable) -> list[Problem]:
     s = searches.frame
     out: list[Problem] = []
-    if "retrieved" in s.columns and "hits" in s.columns:
+    if "retrieved" in s.columns and "hits" in s.columns and (s["hits"] != "").any():
         hits = pd.to_numeric(s["hits"].where(s["hits"].str.fullmatch(r"[0-9]+")), errors="coerce")
         got = pd.to_numeric(s["retrieved"].where(s["retrieved"].str.fullmatch(r"[0-9]+")), errors="coerce")
         out += _emit(searches, (got > hits).fillna(False), "retrieved", "out-of-range",
                      lambda i, v: f"{v} records retrieved, but the database reported only {s['hits'].iat[i]} hits.",
                      "retrieved counts records read or imported from this search, at most hits.")
-    if "rerun_of" in s.columns:
-        bad = (s["rerun_of"] != "") & ~s["rerun_of"].isin(set(s["search_id"]))
+    if "rerun_of" in s.columns and (given := s["rerun_of"] != "").any():  # most rows are not re-runs: test only those
+        bad = given.copy()
+        bad[given] = ~s.loc[given, "rerun_of"].isin(set(s["search_id"]))
         out += _emit(searches, bad, "rerun_of", "unknown-reference", lambda i, v: f'"{v}" is not a search_id in {searches.file}.',
                      "name the search this one repeats, or leave rerun_of blank.")
     return out

@@ -192,8 +192,18 @@ def _pattern_hint(f: Field, v: str) -> str:
     return f"match the pattern {f.pattern}."
 
 
+def _all_distinct(df: pd.DataFrame, cols: list[str]) -> bool:
+    """Whether no two rows share the values of ``cols`` (Arrow's hash count: the common case, decided fast)."""
+    if len(cols) == 1:
+        return pc.count_distinct(_arrow(df[cols[0]])).as_py() == len(df)
+    table = pa.table({c: _arrow(df[c]) for c in cols})
+    return table.group_by(cols).aggregate([]).num_rows == len(df)
+
+
 def _duplicates(raw: RawTable, cols: list[str], among: pd.Series) -> list[Problem]:
     df = raw.frame
+    if _all_distinct(df, cols):
+        return []
     dup = df.duplicated(subset=cols, keep="first") & among
     if not dup.any():
         return []
