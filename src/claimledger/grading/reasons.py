@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..templating import plural
 from .scales import CERTAINTIES, CERTAINTY_ASCENDING, DESIGN_LABEL, DIRECTNESS_LABEL, design_plural
 from .verdicts import ASCENDING, Verdict, info
 
@@ -109,23 +110,19 @@ def _weighed_reason(ev: _Evidence, i: int, verdict: str, rule: str) -> tuple[str
     return "; ".join(parts), deciding
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 def _unweighed(testable: bool, testable_reason: str, n_silent: int, n_searches: int, n_pending: int) -> tuple[str, str, str]:
     """Verdict, rule and reason of a claim with nothing to weigh: untestable, evidence waiting for verification,
     nothing found, or not searched."""
     if not testable:
         return Verdict.UNTESTABLE, Verdict.UNTESTABLE.value, f"Not testable: {testable_reason}" if testable_reason else "Not testable."
     if n_pending:
-        waits = f"{_plural(n_pending, 'citation')} wait{'s' if n_pending == 1 else ''} for verification"
-        searched = _plural(n_searches, "logged search", "logged searches")
+        waits = f"{plural(n_pending, 'citation')} wait{'s' if n_pending == 1 else ''} for verification"
+        searched = plural(n_searches, "logged search", "logged searches")
         return Verdict.NOT_YET_SEARCHED, "pending-verification", f"Not assessed yet: {waits} (unverified citations never count; {searched})."
     if n_silent or n_searches:
         return (Verdict.NO_EVIDENCE_FOUND, "no-evidence",
-                f"No evidence found after searching ({_plural(n_searches, 'logged search', 'logged searches')}"
-                + (f"; {_plural(n_silent, 'checked citation')} do{'es' if n_silent == 1 else ''} not address it" if n_silent else "") + ").")
+                f"No evidence found after searching ({plural(n_searches, 'logged search', 'logged searches')}"
+                + (f"; {plural(n_silent, 'checked citation')} do{'es' if n_silent == 1 else ''} not address it" if n_silent else "") + ").")
     return Verdict.NOT_YET_SEARCHED, "not-searched", "Not yet searched: no evidence links and no logged searches."
 
 

@@ -15,6 +15,7 @@ from ..files import write_atomic
 from ..grading.scales import BACKGROUND, DESIGN_LABEL, DESIGNS, MIXED_STANCE, NOT_ADDRESSED, REFUTES, SUPPORTS
 from ..grading.verdicts import INFO, VERDICTS
 from ..ledger.summary import summarise
+from ..templating import plural
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#999999"]
 STANCE_STYLE = {  # colour, marker: distinct in hue, lightness and shape, so they read without colour vision too
@@ -69,10 +70,6 @@ def _empty(fig: Figure, message: str) -> Figure:
     return fig
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 def claims_by_document(ledger) -> Figure:
     """Stacked bars: distinct claims each document makes, by category."""
     cd = summarise(ledger)["category_by_document"]
@@ -99,7 +96,7 @@ def verdict_distribution(grades: pd.DataFrame) -> Figure:
         return _empty(Figure(figsize=(8, 2), layout="constrained"), "The ledger has no claims yet.")
     background = grades["category"].astype(str) == BACKGROUND
     groups = [(("claim", "claims") , "about the intervention", grades[~background]), (("background fact", "background facts"), "", grades[background])]
-    groups = [(f"{_plural(len(g), *words)} {about}".strip(), g) for words, about, g in groups if len(g)]
+    groups = [(f"{plural(len(g), *words)} {about}".strip(), g) for words, about, g in groups if len(g)]
     shown = [v for v in VERDICTS if (grades["verdict"].astype(str) == v).any()]
     fig = Figure(figsize=(9, 1.4 + 0.38 * len(shown)), layout="constrained")
     axes = fig.subplots(1, len(groups), squeeze=False, sharey=True)[0]
@@ -183,7 +180,7 @@ def evidence_map(ledger) -> Figure:
                     markeredgecolor="#333333", label=s.replace("_", " ")) for s in stances]
     first = ax.legend(handles=marks, title="stance", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     ax.add_artist(first)
-    sizes = [ax.scatter([], [], s=area(n), color="#DDDDDD", edgecolor="#333333", label=_plural(n, "study", "studies")) for n in (1, 10, 50)]
+    sizes = [ax.scatter([], [], s=area(n), color="#DDDDDD", edgecolor="#333333", label=plural(n, "study", "studies")) for n in (1, 10, 50)]
     ax.legend(handles=sizes, title="studies behind a cell", bbox_to_anchor=(1.01, 0.6), loc="upper left", frameon=False, labelspacing=1.4)
     ax.grid(alpha=0.25)
     return fig
@@ -215,7 +212,7 @@ def evidence_by_year(ledger) -> Figure:
         ax.set_xlim(middle - 5.5, middle + 5.5)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("publication year")
-    ax.set_title(f"{_plural(len(c), 'cited publication')} by year and design (number per design on the right)")
+    ax.set_title(f"{plural(len(c), 'cited publication')} by year and design (number per design on the right)")
     ax.grid(axis="x", alpha=0.3)
     handles = [ax.scatter([], [], s=28, color=colour, edgecolor="#333333", label=name) for name, _d, colour in TIERS
                if any(TIER_OF.get(d, ("",))[0] == name for d in designs)]

@@ -51,7 +51,8 @@ def _version() -> str:
         return "0"
 
 
-def _number(environ, name: str, default: float, kind=float) -> float:
+def number_setting(environ, name: str, default: float, kind=float) -> float:
+    """A number from the environment variable ``name`` (``default`` when unset); a clear ResolveError when it is not one."""
     raw = environ.get(name, "").strip()
     if not raw:
         return default
@@ -119,11 +120,11 @@ class Config:
             "ncbi_api_key": env.get("CLAIMLEDGER_NCBI_API_KEY", "").strip() or None,
             "openalex_api_key": env.get("CLAIMLEDGER_OPENALEX_API_KEY", "").strip() or None,
             **{f"{name}_url": (env.get(f"CLAIMLEDGER_{name.upper()}_URL", "").strip() or default).rstrip("/") for name, default in DEFAULT_URLS.items()},
-            "read_timeout": _number(env, "CLAIMLEDGER_TIMEOUT", cls.read_timeout),
-            "retries": int(_number(env, "CLAIMLEDGER_RETRIES", cls.retries, int)),
-            "backoff": _number(env, "CLAIMLEDGER_BACKOFF", cls.backoff),
-            "request_deadline": _number(env, "CLAIMLEDGER_REQUEST_DEADLINE", cls.request_deadline),
-            "run_deadline": _number(env, "CLAIMLEDGER_RUN_DEADLINE", cls.run_deadline),
+            "read_timeout": number_setting(env, "CLAIMLEDGER_TIMEOUT", cls.read_timeout),
+            "retries": int(number_setting(env, "CLAIMLEDGER_RETRIES", cls.retries, int)),
+            "backoff": number_setting(env, "CLAIMLEDGER_BACKOFF", cls.backoff),
+            "request_deadline": number_setting(env, "CLAIMLEDGER_REQUEST_DEADLINE", cls.request_deadline),
+            "run_deadline": number_setting(env, "CLAIMLEDGER_RUN_DEADLINE", cls.run_deadline),
         }
         for name, default in DEFAULT_URLS.items():
             url = values[f"{name}_url"]

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..resolve.config import ResolveError
+from ..resolve.config import ResolveError, number_setting
 
 T = TypeVar("T")
 DEFAULT_DEADLINE = 300.0
@@ -30,15 +30,9 @@ def deadline_seconds(value: float | None = None, environ=None) -> float:
     """The total deadline: ``value``, else ``$CLAIMLEDGER_DEADLINE``, else :data:`DEFAULT_DEADLINE`."""
     if value is not None:
         return float(value)
-    raw = (os.environ if environ is None else environ).get("CLAIMLEDGER_DEADLINE", "").strip()
-    if not raw:
-        return DEFAULT_DEADLINE
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise ResolveError(f"$CLAIMLEDGER_DEADLINE is {raw!r}, not a number. Fix: set it to seconds, e.g. 300, or unset it.") from None
+    seconds = number_setting(os.environ if environ is None else environ, "CLAIMLEDGER_DEADLINE", DEFAULT_DEADLINE)
     if seconds <= 0:
-        raise ResolveError(f"$CLAIMLEDGER_DEADLINE is {raw}; it must be above 0. Fix: set it to seconds, e.g. 300.")
+        raise ResolveError(f"$CLAIMLEDGER_DEADLINE is {seconds:g}; it must be above 0. Fix: set it to seconds, e.g. 300.")
     return seconds
 
 
