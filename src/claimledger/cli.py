@@ -417,11 +417,12 @@ def _add_evidence_commands(sub) -> None:
                                          "and nothing is written."))
     p.add_argument("claim_id", metavar="CLAIM_ID", help="the claim the search is for")
     p.add_argument("query", metavar="QUERY", help="the query, in the database's own syntax (in quotes)")
-    p.add_argument("--source", choices=_Registry(".search.sources", "SOURCES"), default="pubmed", help="database to search (default: pubmed)")
+    p.add_argument("--source", choices=_Registry(".search.sources", "SOURCES"), default="pubmed", metavar="DB",
+                   help="database to search: %(choices)s (default: pubmed)")
     p.add_argument("--mindate", metavar="D", help="earliest date, YYYY[/MM[/DD]] (pins the search so it can be repeated)")
     p.add_argument("--maxdate", metavar="D", help="latest date, YYYY[/MM[/DD]]")
     p.add_argument("--datetype", choices=_Registry(".search.sources", "DATETYPES"), default="pdat",
-                   help="which date the limits apply to: pdat (publication) or edat (entry into the database); default pdat")
+                   metavar="TYPE", help="which date the limits apply to: pdat (publication) or edat (entry into the database); default pdat")
     p.add_argument("--max", type=int, default=1000, metavar="N", help="retrieve at most N records (default 1000; PubMed serves 10,000 at most)")
     p.add_argument("--online", action="store_true", help="really search (without it nothing is sent and nothing written)")
     p.add_argument("--email", default=None, help="contact address for NCBI (default: $CLAIMLEDGER_EMAIL)")
