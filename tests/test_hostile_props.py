@@ -162,3 +162,44 @@ def test_arbitrary_json_from_the_apis(httpserver, data):
         claimledger.resolve.citation_status(root)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+_CHARS = st.sampled_from(list("ab é—😀\u00a0\n\"") + ["\u200b"])
+
+
+@settings(max_examples=80, **SETTINGS)
+@given(texts=st.dictionaries(st.sampled_from(["d1", "d2", "d3"]), st.text(_CHARS, max_size=40), min_size=1, max_size=3),
+       data=st.data())
+def test_quote_check_agrees_with_slicing_the_text(texts, data):
+    """The vectorised quote check (Arrow views into the documents, short values inline) says exactly what slicing
+    each document's text in Python says, for any characters (multi-byte, astral, invisible), any offsets and lengths:
+    mostly quotes copied from the text (short and long, at every position), some changed, some out of range."""
+    import numpy as np
+    import pandas as pd
+
+    from claimledger.ledger.validate import compare_quotes
+    table = []
+    for _ in range(data.draw(st.integers(1, 30))):
+        doc = data.draw(st.sampled_from(sorted(texts) + ["gone"]))
+        text = texts.get(doc, "")
+        start = data.draw(st.integers(-2, len(text) + 2))
+        end = data.draw(st.integers(start - 1, len(text) + 3))
+        quote = text[max(start, 0):max(end, 0)]
+        how = data.draw(st.sampled_from(["copied", "copied", "changed", "other"]))
+        if how == "changed" and quote:
+            at = data.draw(st.integers(0, len(quote) - 1))
+            old = quote[at]
+            quote = quote[:at] + data.draw(_CHARS.filter(lambda c, old=old: c != old)) + quote[at + 1:]
+        elif how == "other":
+            quote = data.draw(st.text(_CHARS, max_size=16))
+        table.append((doc, quote, float(start), float(end)))
+    frame = pd.DataFrame(table, columns=["document_id", "quote", "start", "end"])
+    bad_range, mismatch, _ = compare_quotes(frame["document_id"], frame["quote"].astype("str"), frame["start"].to_numpy(),
+                                            frame["end"].to_numpy(), texts)
+    assert isinstance(mismatch, np.ndarray) and len(mismatch) == len(table)
+    for i, (doc, quote, start, end) in enumerate(table):
+        text = texts.get(doc)
+        usable = text is not None and quote != ""
+        out_of_range = usable and (start < 0 or start > end or end > len(text))
+        assert bool(bad_range[i]) == out_of_range, (doc, quote, start, end, text)
+        assert bool(mismatch[i]) == (usable and not out_of_range and text[int(start):int(end)] != quote), (doc, quote, start, end, text)

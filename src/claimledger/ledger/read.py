@@ -45,12 +45,15 @@ class RawTable:
         return self.table.path
 
 
-def _read_arrow(body: bytes, header: list[str]) -> tuple[pd.DataFrame | None, list[tuple[int, str, int]]]:
+def _read_arrow(body, header: list[str], quoted: bool) -> tuple[pd.DataFrame | None, list[tuple[int, str, int]]]:
     """Fast path: pyarrow's multi-threaded CSV reader, every column as text.
 
     Returns (None, []) as soon as any row is irregular (too few or too many fields),
     so that the exact slow path can locate and report it; else the frame and the
-    values longer than :data:`MAX_FIELD` as (row, column, characters).
+    values longer than :data:`MAX_FIELD` as (row, column, characters). ``body`` is
+    bytes-like (read without a copy); ``quoted``: whether it holds a quote character.
+    Columns are read as ``large_string``, pandas' own storage for text, so that no
+    column is copied again on the way to pandas.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -64,21 +67,35 @@ def _read_arrow(body: bytes, header: list[str]) -> tuple[pd.DataFrame | None, li
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(pa.py_buffer(body)),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True, block_size=ARROW_BLOCK),
             # Without a quote character no value can hold a newline, and the reader splits blocks much faster.
-            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in body, ignore_empty_lines=False, invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False,
+            # A blank line is read as a row of one field, so it is irregular too (tables have several columns).
+            parse_options=pacsv.ParseOptions(newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.large_string() for c in header}, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None, []
-    if irregular:
+    if irregular or _has_empty_row(table):
         return None, []
     too_long = [(int(i), name, int(n)) for name, col in zip(header, table.columns) if len(col) and pc.max(pc.binary_length(col)).as_py() > MAX_FIELD
                 for i, n in _long_values(col)]
     frame = table.to_pandas()
     return (frame.astype("str") if any(str(t) != "str" for t in frame.dtypes) else frame), too_long
+
+
+def _has_empty_row(table) -> bool:
+    """Whether some row has every value empty: a blank line reads so, and only the slow path tells it from ",,,"."""
+    import pyarrow.compute as pc
+    if not table.num_rows or not table.num_columns:
+        return False
+    rows = np.flatnonzero(pc.binary_length(table.column(0)).to_numpy(zero_copy_only=False) == 0)
+    for col in table.columns[1:]:
+        if not len(rows):
+            break
+        rows = rows[pc.binary_length(col.take(rows)).to_numpy(zero_copy_only=False) == 0]
+    return bool(len(rows))
 
 
 def _long_values(col):
@@ -109,29 +126,26 @@ def _parse_rows(text_of, file: str, expected: list[str], data: bytes | None = No
     # ``expected`` here is the header as the file has it; the caller reorders to the schema.
     """Parse the records under the header into an all-text frame.
 
-    Fast path (each record on one line): pandas' C parser, with a sentinel field
-    appended to each line so that a row with too few fields is caught instead of
-    being padded with empty strings. Slow path (values spanning lines, or a
-    parse error): the csv module, record by record, which locates every fault
-    exactly. ``text_of()`` gives the text (decoded only when needed); ``data``, when given, is the same text
-    as bytes, which Arrow reads as they are. Returns ``(frame or None, lines, problems)``.
+    Fast path: pyarrow's CSV reader (:func:`_read_arrow`), which gives up on any
+    irregular row (too few or too many fields, a blank line). Slow path: the csv
+    module, record by record, which locates every fault exactly. ``text_of()``
+    gives the text (decoded only when needed); ``data``, when given, is the same
+    text as bytes, which Arrow reads as they are. Trailing blank lines are
+    harmless and ignored on both paths. Returns ``(frame or None, lines, problems)``.
     """
     width = len(expected)
     problems: list[Problem] = []
     if data is None:
         data = text_of().encode("utf-8")
-    raw = data if data.endswith(b"\n") else data + b"\n"
-    end = len(raw)
-    while end > 0 and raw[end - 1] == 10:  # trailing newlines
+    end = len(data)
+    while end > 0 and data[end - 1] == 10:
         end -= 1
-    blank = raw.find(b"\n\n", raw.find(b"\n"))  # a blank line after the header, other than trailing ones
-    if blank == -1 or blank + 1 >= end:
-        frame, too_long = _read_arrow(raw, expected)
-        if frame is not None:
-            # Editor lines equal record numbers unless some value spans lines; only then walk the records.
-            spans = raw.count(b"\n") != len(frame) + 1  # header + one line per record, when nothing spans lines
-            lines = _record_start_lines(text_of(), len(frame)) if spans else np.arange(2, len(frame) + 2)
-            return frame, lines, problems + _too_long(file, too_long, lines)
+    frame, too_long = _read_arrow(memoryview(data)[:end], expected, data.find(b'"', 0, end) != -1)
+    if frame is not None:
+        # Editor lines equal record numbers unless some value spans lines; only then walk the records.
+        spans = data.count(b"\n", 0, end) != len(frame)  # one line per record after the header, when nothing spans lines
+        lines = _record_start_lines(text_of(), len(frame)) if spans else np.arange(2, len(frame) + 2)
+        return frame, lines, problems + _too_long(file, too_long, lines)
     text = text_of()
     # Slow, exact path. Trailing blank lines are harmless and ignored, as on the fast path.
     rows, starts, too_long = [], [], []

@@ -25,7 +25,6 @@ from .schema import Field, Schema, Table, read_schema
 from .searchlog import check_search_rules
 
 MAX_SUGGESTIONS = 2000  # beyond this many bad values, skip "did you mean" look-ups
-QUOTE_BATCH = 200_000  # mentions compared per numpy batch (bounds memory)
 
 
 def _arrow(s) -> pa.Array:
@@ -61,13 +60,25 @@ def _well_formed(raw: RawTable, column: str, integer: bool) -> pd.Series:
     cache = raw.__dict__.setdefault("_formed", {})
     key = (column, integer)
     if key not in cache:
-        cache[key] = raw.frame[column].str.fullmatch(INT_RE if integer else NUM_RE).fillna(False).astype(bool)
+        cache[key] = _formed(raw.frame[column], integer)
     return cache[key]
+
+
+def _formed(s: pd.Series, integer: bool) -> pd.Series:
+    """Whether each value is written as a number: plain digits are recognised in one Arrow pass, and only
+    the other values (signs, decimals, exponents, errors) go through the regular expression."""
+    arr = _arrow(s)
+    plain = pc.and_(pc.ascii_is_decimal(arr), pc.less_equal(pc.binary_length(arr), 18))
+    ok = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
+    rest = np.flatnonzero(~ok)
+    if len(rest):
+        ok[rest] = s.iloc[rest].str.fullmatch(INT_RE if integer else NUM_RE).fillna(False).astype(bool).to_numpy()
+    return pd.Series(ok, index=s.index)
 
 
 def to_number(s: pd.Series, integer: bool = False, ok: pd.Series | None = None) -> pd.Series:
     """Parse text as numbers, vectorised; NaN where blank or not a number (``ok``: the values known to parse)."""
-    ok = s.str.fullmatch(INT_RE if integer else NUM_RE).fillna(False).astype(bool) if ok is None else ok
+    ok = _formed(s, integer) if ok is None else ok
     arr = pc.cast(_arrow(s.where(ok, "0")), pa.float64())
     out = arr.to_numpy(zero_copy_only=False)
     return pd.Series(np.where(ok.to_numpy(), out, np.nan), index=s.index)
@@ -94,8 +105,7 @@ def _emit(raw: RawTable, mask, column: str, code: str, message, hint, severity: 
 def _type_mask(s: pd.Series, f: Field, nonblank: pd.Series, raw: RawTable | None = None) -> pd.Series:
     """True where a non-blank value does not parse as the field's type."""
     if f.type in ("integer", "number"):
-        formed = _well_formed(raw, f.name, f.type == "integer") if raw is not None else \
-            s.str.fullmatch(INT_RE if f.type == "integer" else NUM_RE).fillna(False).astype(bool)
+        formed = _well_formed(raw, f.name, f.type == "integer") if raw is not None else _formed(s, f.type == "integer")
         return nonblank & ~formed
     if f.type == "boolean":
         return nonblank & ~isin(s, f.true_values + f.false_values)
@@ -194,8 +204,13 @@ def _pattern_hint(f: Field, v: str) -> str:
 
 def _all_distinct(df: pd.DataFrame, cols: list[str]) -> bool:
     """Whether no two rows share the values of ``cols`` (Arrow's hash count: the common case, decided fast)."""
-    if len(cols) == 1:
-        return pc.count_distinct(_arrow(df[cols[0]])).as_py() == len(df)
+    if len(cols) == 1:  # sorted, equal values are neighbours (for short ids, sorting beats hashing in Arrow)
+        arr = _arrow(df[cols[0]])
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        if len(arr) < 2:
+            return True
+        ordered = arr.take(pc.array_sort_indices(arr))
+        return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
     table = pa.table({c: _arrow(df[c]) for c in cols})
     return table.group_by(cols).aggregate([]).num_rows == len(df)
 
@@ -235,86 +250,98 @@ def check_foreign_keys(raws: dict[str, RawTable]) -> list[Problem]:
     return out
 
 
-def _utf8_buffers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(byte offsets, bytes) of a text column, read from its Arrow buffers without copying each value."""
-    arr = _arrow(s)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.type == pa.string_view() if hasattr(pa, "string_view") else False:
-        arr = arr.cast(pa.large_string())
-    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    offsets = np.frombuffer(arr.buffers()[1], dtype=width)[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if arr.buffers()[2] is not None else np.zeros(0, np.uint8)
-    return offsets, data
-
-
 def compare_quotes(document_id: pd.Series, quote: pd.Series, start: np.ndarray, end: np.ndarray,
                    texts: dict[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Whether each quote sits at its offsets in its document's text, character for character.
 
-    Offsets count Unicode code points. Vectorised: each document becomes UTF-8
-    bytes plus a code-point-to-byte table, quotes are read as UTF-8 straight
-    from their Arrow buffers, and bytes are compared at gathered positions in
-    batches (no Python loop over quotes). Rows whose document text is unknown,
-    whose offsets are missing or whose quote is empty are not compared.
+    Offsets count Unicode code points. Vectorised, with no Python loop over quotes: offsets become
+    byte positions in each document's UTF-8 (a code-point-to-byte table only for documents that are
+    not plain ASCII), the document bytes at each row's offsets become one Arrow binary-view array
+    (views into the documents, nothing copied per quote), and Arrow compares it with the quotes.
+    Rows whose document text is unknown, whose offsets are missing or whose quote is empty are not
+    compared.
 
     Returns ``(bad_range, mismatch, doc_len)``: offsets outside the document or
     reversed; a quote that differs from the text at its offsets; each row's
     document length in code points (0 when unknown).
     """
     doc_ids = list(texts)
-    code = pd.Index(doc_ids).get_indexer(pd.Series(document_id, dtype=object)).astype(np.int64) if doc_ids else np.full(len(quote), -1)
+    code = (pc.index_in(_arrow(document_id), value_set=pa.array(doc_ids, type=pa.string())).fill_null(-1)
+            .to_numpy(zero_copy_only=False).astype(np.int64)) if doc_ids else np.full(len(quote), -1, dtype=np.int64)
     has_doc = code >= 0
     n_cp = np.array([len(texts[k]) for k in doc_ids] + [0], dtype=np.int64)
     doc_len = np.where(has_doc, n_cp[code], 0)
-    q_off, q_bytes = _utf8_buffers(quote)
-    usable = has_doc & ~np.isnan(start) & ~np.isnan(end) & (np.diff(q_off) > 0)
+    quotes = _arrow(quote)
+    q_len = pc.binary_length(quotes).to_numpy(zero_copy_only=False).astype(np.int64)
+    quotes = quotes.cast(pa.binary_view())  # views onto the same bytes
+    usable = has_doc & ~np.isnan(start) & ~np.isnan(end) & (q_len > 0)
     bad_range = usable & ((start < 0) | (start > end) | (end > doc_len))
     usable &= ~bad_range
     usable &= np.abs(np.nan_to_num(start)) < 2**62  # beyond this a float is no offset of any document
-    good = np.zeros(len(quote), dtype=bool)
+    good = np.zeros(len(q_len), dtype=bool)
     if doc_ids and usable.any():
-        _compare_bytes(doc_ids, texts, code, start, end, q_off, q_bytes, np.flatnonzero(usable), good)
+        good = _slices_equal([texts[k].encode("utf-8") for k in doc_ids], code, start, end, quotes, q_len, usable)
     return bad_range, usable & ~good, doc_len
 
 
-def _compare_bytes(doc_ids, texts, code, start, end, q_off, q_bytes, rows, good) -> None:
-    """Set ``good[i]`` for the rows whose quote bytes equal the document bytes at their offsets."""
-    encoded = [texts[k].encode("utf-8") for k in doc_ids]
-    big = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    byte_base = np.cumsum([0] + [len(e) for e in encoded[:-1]]).astype(np.int64)
-    # code point -> byte offset, per document: positions of bytes that start a character, plus the end
-    maps = []
-    for e in encoded:
-        b = np.frombuffer(e, dtype=np.uint8)
-        maps.append(np.append(np.flatnonzero((b & 0xC0) != 0x80), len(b)).astype(np.int64))
-    map_base = np.cumsum([0] + [len(x) for x in maps[:-1]]).astype(np.int64)
-    cp2byte = np.concatenate(maps)
-    c = code[rows]
-    bstart = cp2byte[map_base[c] + start[rows].astype(np.int64)]
-    bend = cp2byte[map_base[c] + end[rows].astype(np.int64)]
-    lens = np.diff(q_off)[rows]
-    same_len = (bend - bstart) == lens
-    ok_rows = rows[same_len]
-    abs_start = (byte_base[c] + bstart)[same_len]
-    lens = lens[same_len]
-    # Compare quotes of the same byte length L at once: fixed-width windows over the document bytes and
-    # the quote bytes (views, no copies), gathered row by row and compared as L-byte records.
-    order = np.argsort(lens, kind="stable")
-    bounds = np.flatnonzero(np.diff(lens[order])) + 1
-    for group in np.split(order, bounds):
-        if not len(group):
-            continue
-        L = int(lens[group[0]])
-        if L > len(big) or L > len(q_bytes):
-            continue
-        doc_win = np.lib.stride_tricks.sliding_window_view(big, L)
-        q_win = np.lib.stride_tricks.sliding_window_view(q_bytes, L)
-        for k in range(0, len(group), QUOTE_BATCH):
-            g = group[k:k + QUOTE_BATCH]
-            a = np.ascontiguousarray(doc_win[abs_start[g]]).view(f"V{L}").ravel()
-            b = np.ascontiguousarray(q_win[q_off[ok_rows[g]]]).view(f"V{L}").ravel()
-            good[ok_rows[g]] = a == b
+def _byte_offsets(encoded: list[bytes], code: np.ndarray, start: np.ndarray, end: np.ndarray,
+                  rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code-point offsets as byte offsets into each row's document (the same numbers for ASCII documents)."""
+    bstart = np.where(rows, np.nan_to_num(start), 0).astype(np.int64)
+    bend = np.where(rows, np.nan_to_num(end), 0).astype(np.int64)
+    wide = [d for d, e in enumerate(encoded) if not e.isascii()]
+    if wide:
+        # code point -> byte offset for each non-ASCII document: the bytes that start a character, plus the end
+        maps = [np.append(np.flatnonzero((np.frombuffer(encoded[d], np.uint8) & 0xC0) != 0x80), len(encoded[d])) for d in wide]
+        map_base = np.full(len(encoded) + 1, -1, dtype=np.int64)
+        map_base[wide] = np.cumsum([0] + [len(m) for m in maps[:-1]])
+        cp2byte = np.concatenate(maps).astype(np.int64)
+        sel = rows & (map_base[code] >= 0)
+        bstart[sel] = cp2byte[map_base[code[sel]] + bstart[sel]]
+        bend[sel] = cp2byte[map_base[code[sel]] + bend[sel]]
+    return bstart, bend
+
+
+VIEW_INLINE = 12
+"""Values up to this many bytes sit inside an Arrow binary view; longer ones point into a data buffer."""
+
+
+def _slices_equal(encoded: list[bytes], code: np.ndarray, start: np.ndarray, end: np.ndarray, quotes,
+                  q_len: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each row in ``rows``, whether the quote's bytes equal its document's bytes at its offsets.
+
+    The document side is an Arrow binary-view array built from buffers: a view is 16 bytes, the
+    length then either the value itself (up to 12 bytes, zero-padded) or its first 4 bytes, the
+    buffer (one per document) and the offset in it. Rows not compared get an empty value.
+    """
+    bstart, bend = _byte_offsets(encoded, code, start, end, rows)
+    compare = rows & ((bend - bstart) == q_len)
+    big_doc = [d for d, e in enumerate(encoded) if len(e) >= 2**31]  # beyond a view's 32-bit offsets
+    slow = compare & np.isin(code, big_doc) if big_doc else np.zeros_like(compare)
+    compare &= ~slow
+    joined = np.frombuffer(b"".join(encoded) + bytes(VIEW_INLINE), dtype=np.uint8)
+    words = np.ndarray((len(joined) - 3,), dtype="<u4", buffer=joined, strides=(1,))  # 4 bytes from every position
+    base = np.cumsum([0] + [len(e) for e in encoded[:-1]]).astype(np.int64)
+    idx = np.flatnonzero(compare)
+    at = base[code[idx]] + bstart[idx]
+    length = q_len[idx]
+    views = np.zeros((len(q_len), 4), dtype="<u4")
+    views[idx, 0] = length
+    views[idx, 1] = words[at]  # the first 4 bytes: inline data or the view's prefix
+    long_ = length > VIEW_INLINE
+    views[idx[long_], 2] = code[idx[long_]]
+    views[idx[long_], 3] = bstart[idx[long_]]
+    short, at, length = idx[~long_], at[~long_], length[~long_]
+    for col in (1, 2, 3):  # inline values, zero-padded after their length
+        keep = np.clip(length - 4 * (col - 1), 0, 4).astype(np.uint64)
+        mask = ((np.uint64(1) << (np.uint64(8) * keep)) - np.uint64(1)).astype(np.uint32)
+        views[short, col] = words[at + 4 * (col - 1)] & mask
+    doc_side = pa.Array.from_buffers(pa.binary_view(), len(q_len), [None, pa.py_buffer(views), *map(pa.py_buffer, encoded)])
+    same = pc.equal(doc_side, quotes).to_numpy(zero_copy_only=False)  # view against view: pyarrow >= 25
+    good = compare & same
+    for i in np.flatnonzero(slow):  # documents over 2 GiB: one comparison per row
+        good[i] = encoded[code[i]][bstart[i]:bend[i]] == quotes[int(i)].as_py()
+    return good
 
 
 def closest_match(text: str, quote: str, start: int) -> int | None:
@@ -483,6 +510,10 @@ def check_ledger_rules(raws: dict[str, RawTable], today: _dt.date | None = None)
     return out
 
 
+def _ledger_rules(raws: dict[str, RawTable], today: _dt.date | None) -> list[Problem]:
+    return check_ledger_rules(raws, today) + check_search_rules(raws) + check_assessment_rules(raws)
+
+
 def validate(root: str | Path = ".", today: _dt.date | None = None) -> Report:
     """Validate the ledger at ``root``: every schema rule and every ledger rule.
 
@@ -514,24 +545,22 @@ def validate_tables(root: str | Path = ".", today: _dt.date | None = None):
     doc_bytes = read_document_bytes(root, docs.frame) if docs is not None and docs.frame is not None else {}
     ledger_tables = all(n in raws for n in ("claims", "mentions", "documents"))
     quotes_ready = ledger_tables and raws["documents"].frame is not None and raws["mentions"].frame is not None
-    # The quote and foreign-key checks (numpy, Arrow) run on a second thread while this one checks fields (Arrow,
-    # pandas); both release the GIL for their heavy work, so on two cores they run side by side. Results are
-    # merged in a fixed order, so reports stay deterministic.
+    # Two threads share the work: the quote check (numpy, Arrow) and then the ledger rules run on a second thread
+    # while this one checks fields and foreign keys (Arrow, pandas). The heavy parts release the GIL, so on two
+    # cores they run side by side. Results are merged in a fixed order, so reports stay deterministic.
     with ThreadPoolExecutor(max_workers=1) as pool:
         quotes = pool.submit(check_quotes, raws["mentions"], raws["documents"], doc_bytes) if quotes_ready else None
-        keys = pool.submit(check_foreign_keys, raws)  # after the quotes, on the same second thread: the field checks take longer
+        rules = pool.submit(_ledger_rules, raws, today) if ledger_tables else None
         for name, raw in raws.items():
             report.extend(raw.problems)
             if raw.frame is not None:
                 report.counts[name] = len(raw.frame)
                 report.extend(check_fields(raw))
-        report.extend(keys.result())
+        report.extend(check_foreign_keys(raws))
         if ledger_tables and raws["documents"].frame is not None:
             report.extend(check_documents(raws["documents"], doc_bytes))
         if quotes is not None:
             report.extend(quotes.result())
-    if ledger_tables:
-        report.extend(check_ledger_rules(raws, today))
-        report.extend(check_search_rules(raws))
-        report.extend(check_assessment_rules(raws))
+        if rules is not None:
+            report.extend(rules.result())
     return report, raws, doc_bytes, schema
