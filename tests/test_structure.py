@@ -170,3 +170,17 @@ def test_every_verdict_has_its_whole_row(row):
     assert row.label and row.lead and row.description.endswith(".")
     assert re.fullmatch(r"#[0-9a-f]{6}", row.colour) and re.fullmatch(r"#[0-9a-f]{6}", row.text_colour)
     assert row.rating in (None, 1, 2, 3, 4, 5)
+
+
+def test_validate_loads_only_what_it_needs():
+    """Building the command-line parser (every command does) must not list the search registry: argparse formats a
+    choices list at add_argument unless a metavar is given, and listing it imports the search and HTTP code."""
+    import subprocess
+    import sys
+    probe = ("import sys; from claimledger.cli import build_parser; build_parser(); "
+             "import claimledger.ledger.validate; print(sorted(m for m in sys.modules if m.startswith(('claimledger.search', "
+             "'claimledger.grading.rules', 'claimledger.grading.synthesis', 'claimledger.render.templating', "
+             "'claimledger.render.plots', 'claimledger.render.pages', 'claimledger.writers', "
+             "'requests', 'jinja2', 'matplotlib', 'scipy', 'statsmodels'))))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
