@@ -140,10 +140,11 @@ def _parse_rows(text_of, file: str, expected: list[str], data: bytes | None = No
     end = len(data)
     while end > 0 and data[end - 1] == 10:
         end -= 1
-    frame, too_long = _read_arrow(memoryview(data)[:end], expected, data.find(b'"', 0, end) != -1)
+    quoted = data.find(b'"', 0, end) != -1
+    frame, too_long = _read_arrow(memoryview(data)[:end], expected, quoted)
     if frame is not None:
-        # Editor lines equal record numbers unless some value spans lines; only then walk the records.
-        spans = data.count(b"\n", 0, end) != len(frame)  # one line per record after the header, when nothing spans lines
+        # Editor lines equal record numbers unless some (quoted) value spans lines; only then walk the records.
+        spans = quoted and data.count(b"\n", 0, end) != len(frame)  # one line per record after the header, when nothing spans
         lines = _record_start_lines(text_of(), len(frame)) if spans else np.arange(2, len(frame) + 2)
         return frame, lines, problems + _too_long(file, too_long, lines)
     text = text_of()

@@ -126,6 +126,8 @@ def check_fields(raw: RawTable) -> list[Problem]:
     t: Table = raw.table
     df = raw.frame
     out: list[Problem] = []
+    if not len(df):  # a header alone: no value to check
+        return out
     for f in t.fields:
         s = df[f.name]
         blank = s == ""
