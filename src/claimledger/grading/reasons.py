@@ -47,26 +47,22 @@ class _Evidence:
     def __init__(self, units: pd.DataFrame, side: np.ndarray, n_claims: int):
         self.claim = units["claim"].to_numpy()
         self.n = n_claims
-        design = [DESIGN_LABEL.get(d, d) for d in units["design"].astype("string").fillna("").tolist()]
+        self.design = units["design"].astype("string").fillna("").to_numpy(dtype=object)
         self.cid = units["citation_id"].astype(str).to_numpy(dtype=object)
-        self.single = np.array([f"{d} {c}" for d, c in zip(design, self.cid)], dtype=object)
-        self.plural = [design_plural(d) for d in design]
         self.members = units["members"].to_numpy()
-        directness = units["directness"].astype("string").fillna("").tolist()
-        certainty = units["certainty"].astype("string").fillna("").tolist()
-        self.tail = np.array([f" {DIRECTNESS_LABEL.get(d, '')} ({c.replace('_', ' ')} certainty)" for d, c in zip(directness, certainty)],
-                             dtype=object)
+        self.directness = units["directness"].astype("string").fillna("").to_numpy(dtype=object)
+        self.certainty = units["certainty"].astype("string").fillna("").to_numpy(dtype=object)
         self.side = {s: self.heaviest(side == s) for s in (SIDE_SUPPORT, SIDE_AGAINST, SIDE_MIXED)}
         top, _, self.all_at, self.all_n = _top(np.arange(len(side)), self.claim, n_claims, 3)
         self.all_ids = self.cid[top].tolist()
 
     def phrases(self, p: np.ndarray) -> np.ndarray:
-        who = self.single[p]
-        many = np.flatnonzero(self.members[p] > 1)
-        if len(many):
-            who[many] = [f"{k} {self.plural[u]} pooling overlapping trials (one body of evidence, led by {self.cid[u]})"
-                         for k, u in zip(self.members[p][many].tolist(), p[many].tolist())]
-        return who + self.tail[p]
+        """The reason phrase of each unit in ``p`` (built only for the units a reason names)."""
+        design = [DESIGN_LABEL.get(d, d) for d in self.design[p]]
+        who = [f"{k} {design_plural(d)} pooling overlapping trials (one body of evidence, led by {c})" if k > 1 else f"{d} {c}"
+               for d, c, k in zip(design, self.cid[p], self.members[p].tolist())]
+        tail = [f" {DIRECTNESS_LABEL.get(d, '')} ({c.replace('_', ' ')} certainty)" for d, c in zip(self.directness[p], self.certainty[p])]
+        return np.array([w + t for w, t in zip(who, tail)], dtype=object)
 
     def heaviest(self, mask: np.ndarray):
         """Of a claim's units in ``mask``: the reason text of the two heaviest, and the ids of the three
