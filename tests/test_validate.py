@@ -213,6 +213,26 @@ def test_claim_without_links_or_searches_is_flagged_not_yet_searched(mini, capsy
     assert "warning: claim \"endorphin-release\" has no evidence links and no logged search." in capsys.readouterr().out
 
 
+def test_blank_lines_at_the_end_of_a_table_are_ignored(mini):
+    # The fast reader once read each extra trailing newline as a row of empty values (blank-required, orphan-claim).
+    p = mini / "claims.csv"
+    p.write_text(p.read_text() + "\n\n\n")
+    rows = len(p.read_text().strip().splitlines()) - 1
+    report = validate(mini)
+    assert report.ok and report.errors == [] and report.counts["claims"] == rows
+
+
+def test_a_missing_quote_is_not_compared():
+    import numpy as np
+    import pandas as pd
+
+    from claimledger.ledger.validate import compare_quotes
+    frame = pd.DataFrame({"document_id": ["d1", "d1"], "quote": pd.array([None, "world"], dtype="string")})
+    bad_range, mismatch, _ = compare_quotes(frame["document_id"], frame["quote"], np.array([0.0, 6.0]), np.array([5.0, 11.0]),
+                                            {"d1": "hello world"})
+    assert bad_range.tolist() == [False, False] and mismatch.tolist() == [False, False]
+
+
 def test_blank_line_inside_a_table_is_a_warning_and_no_row_is_lost(mini):
     p = mini / "evidence/searches.csv"
     lines = p.read_text().splitlines()

@@ -70,7 +70,7 @@ def _read_arrow(body, header: list[str], quoted: bool) -> tuple[pd.DataFrame | N
             pa.BufferReader(pa.py_buffer(body)),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True, block_size=ARROW_BLOCK),
             # Without a quote character no value can hold a newline, and the reader splits blocks much faster.
-            # A blank line is read as a row of one field, so it is irregular too (tables have several columns).
+            # A blank line is read as a row of empty values: _has_empty_row sends such a file to the slow path.
             parse_options=pacsv.ParseOptions(newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.large_string() for c in header}, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),

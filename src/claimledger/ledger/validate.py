@@ -273,7 +273,7 @@ def compare_quotes(document_id: pd.Series, quote: pd.Series, start: np.ndarray, 
     has_doc = code >= 0
     n_cp = np.array([len(texts[k]) for k in doc_ids] + [0], dtype=np.int64)
     doc_len = np.where(has_doc, n_cp[code], 0)
-    quotes = _arrow(quote)
+    quotes = pc.fill_null(_arrow(quote), "")  # a missing quote is an empty one: not compared
     q_len = pc.binary_length(quotes).to_numpy(zero_copy_only=False).astype(np.int64)
     quotes = quotes.cast(pa.binary_view())  # views onto the same bytes
     usable = has_doc & ~np.isnan(start) & ~np.isnan(end) & (q_len > 0)
