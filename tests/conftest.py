@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -34,3 +35,14 @@ def copy_repo_ledger(folder: Path) -> Path:
     for name in ("documents", "evidence"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("cache"))
     return root
+
+
+@pytest.fixture(scope="module")
+def make_httpserver():
+    """pytest-httpserver's local server for the ``httpserver`` fixture, but threaded (a slow answer must not hold up
+    the other APIs), on 127.0.0.1, and one per test module."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()

@@ -11,13 +11,13 @@ from claimledger.ledger.new import init_ledger
 from claimledger.search import SearchError
 from claimledger.search.cite import cite, make_citation_id
 from claimledger.search.refs import import_refs
-from test_resolve import FakeApis, make_httpserver  # noqa: F401  (the module-scoped loopback server)
+from test_resolve import FakeApis
 
 MINI_ROWS = 2
 
 
 @pytest.fixture
-def apis(make_httpserver):  # noqa: F811
+def apis(make_httpserver):
     fake = FakeApis(make_httpserver)
     yield fake
     make_httpserver.clear()

@@ -61,16 +61,6 @@ CITATIONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def make_httpserver():
-    """pytest-httpserver's server, but threaded (a slow answer must not hold up the other APIs) and on 127.0.0.1."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 def _load(name: str):
     return json.loads((API / name).read_text(encoding="utf-8"))
 

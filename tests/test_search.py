@@ -34,15 +34,6 @@ def _load(name: str):
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def make_httpserver():
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 class FakeDatabases:
     """E-utilities esearch/esummary and Europe PMC search over the corpus; tests replace a handler to inject faults."""
 
